@@ -1,0 +1,48 @@
+/** Folders never worth analysing: VCS data, dependencies, virtualenvs, caches and build output. */
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  "__pycache__",
+  "build",
+  "dist",
+  "site-packages",
+  ".tox",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+]);
+
+/** A file in a folder that marks it as a virtualenv, whatever the folder is called. */
+export const VENV_MARKER = "pyvenv.cfg";
+
+export type FileKind = "python" | "other";
+
+export function isPythonFile(name: string): boolean {
+  return name.endsWith(".py");
+}
+
+const FIXED_AUDIT_FILES = new Set(["alembic.ini", "pyproject.toml", "setup.cfg", ".gitignore"]);
+const LOG_CONFIG_EXT = /\.(ya?ml|json|ini|conf|cfg)$/i;
+
+/**
+ * Whether the checklist audit reads a non-Python file with this name: Dockerfiles and Containerfiles,
+ * alembic.ini, pyproject.toml, setup.cfg, .gitignore and logging configs (a config extension and "log" in the name).
+ */
+export function isAuditFile(name: string): boolean {
+  if (FIXED_AUDIT_FILES.has(name)) return true;
+  const lower = name.toLowerCase();
+  // BuildKit's per-Dockerfile ignore file (Dockerfile.dockerignore) is not a Dockerfile.
+  if (lower.endsWith(".dockerignore")) return false;
+  if (/^(dockerfile|containerfile)(\..+)?$/.test(lower)) return true;
+  if (/.\.(dockerfile|containerfile)$/.test(lower)) return true;
+  return LOG_CONFIG_EXT.test(name) && lower.includes("log");
+}
+
+/** Which list a file found in a folder walk goes to, or null when the analysis does not read it. */
+export function classifyFile(name: string): FileKind | null {
+  if (isPythonFile(name)) return "python";
+  if (isAuditFile(name)) return "other";
+  return null;
+}
