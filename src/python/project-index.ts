@@ -1,0 +1,551 @@
+import type { Node } from "web-tree-sitter";
+import type { ClassInfo, Definition, FunctionInfo, ModuleInfo, ParamInfo, Scope } from "./module.js";
+import {
+  ANNOTATED,
+  ASYNC_SESSIONMAKERS,
+  ASYNC_SESSION_TYPES,
+  BUILTIN_NAMES,
+  EXTERNAL_TOP_LEVEL,
+  HTTPX_CLIENT_TYPES,
+  HTTP_ROUTE_METHODS,
+  MODEL_BASES,
+  OFFLOAD_CALLS,
+  OFFLOAD_METHODS,
+  OPTIONAL,
+  REQUESTS_SESSION_TYPES,
+  SYNC_SESSIONMAKERS,
+  SYNC_SESSION_TYPES,
+  UNION,
+  WEBSOCKET_ROUTE_METHODS,
+} from "./names.js";
+import { argument, callArguments, type CallArguments, genericParts, unparen, unwrapType } from "./syntax.js";
+
+/** What the analysis knows a value to be. */
+export type ValueTag = "sync-session" | "async-session" | "sync-sessionmaker" | "async-sessionmaker" | "requests-session" | "httpx-client";
+
+/** A project definition reached by name, with the module it lives in. */
+export interface ResolvedSymbol {
+  module: ModuleInfo;
+  name: string;
+  def: Definition | { kind: "module" };
+}
+
+export interface RouteInfo {
+  fn: FunctionInfo;
+  module: ModuleInfo;
+  kind: "http" | "websocket";
+  /** `get`, `post`, ..., `api_route`, `add_api_route`, `websocket`. */
+  method: string;
+  /** The decorator call, the `X.get(path)` call applied to the function, or the `add_api_route` call. */
+  call: Node;
+  /** The `X` of `X.get(...)`. */
+  router: Node | null;
+  args: CallArguments;
+}
+
+export interface DependencyInfo {
+  kind: "Depends" | "Security";
+  call: Node;
+  /** The dependency callable expression, or null for `Depends()` (the annotation's class). */
+  target: Node | null;
+  /** The module the `Depends(...)` call is written in (differs from the parameter's with aliases). */
+  module: ModuleInfo;
+}
+
+const MAX_DEPTH = 12;
+
+/** Everything the rules and checklist need to know across the files of one call. */
+export class ProjectIndex {
+  readonly modules: ModuleInfo[];
+  private readonly byName = new Map<string, ModuleInfo>();
+  private suffixIndex: Map<string, ModuleInfo[]> | null = null;
+  private routeList: RouteInfo[] | null = null;
+  private readonly modelMemo = new Map<ClassInfo, boolean>();
+  private readonly fnTagMemo = new Map<FunctionInfo, ValueTag | null>();
+
+  constructor(modules: ModuleInfo[]) {
+    this.modules = modules;
+    for (const m of modules) if (!this.byName.has(m.name)) this.byName.set(m.name, m);
+  }
+
+  /**
+   * The project module an import names. Projects are often scanned from above their import root
+   * (`backend/app/core/db.py` imported as `app.core.db`), so a module also answers to a dotted suffix when
+   * the folder above that suffix contains the importing file, as a `sys.path` entry would.
+   */
+  findModule(dotted: string, from: ModuleInfo | null): ModuleInfo | null {
+    const exact = this.byName.get(dotted);
+    if (exact) return exact;
+    const top = dotted.split(".")[0] ?? "";
+    if (EXTERNAL_TOP_LEVEL.has(top)) return null;
+    if (!this.suffixIndex) {
+      this.suffixIndex = new Map();
+      for (const m of this.modules) {
+        const parts = m.name.split(".");
+        for (let i = 1; i < parts.length; i++) {
+          const key = parts.slice(i).join(".");
+          const list = this.suffixIndex.get(key) ?? [];
+          list.push(m);
+          this.suffixIndex.set(key, list);
+        }
+      }
+    }
+    const candidates = this.suffixIndex.get(dotted);
+    if (!candidates) return null;
+    const fromDir = from ? from.file.path.split("/").slice(0, -1).join("/") : "";
+    let best: ModuleInfo | null = null;
+    let bestLen = -1;
+    for (const c of candidates) {
+      const prefixParts = c.name.split(".").length - dotted.split(".").length;
+      const rootDir = c.file.path.split("/").slice(0, prefixParts).join("/");
+      const underRoot = rootDir === "" || fromDir === rootDir || fromDir.startsWith(`${rootDir}/`);
+      if (!underRoot) continue;
+      if (rootDir.length > bestLen) {
+        best = c;
+        bestLen = rootDir.length;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The fully qualified name an identifier or attribute chain refers to, through imports and aliases:
+   * `r.get` with `import requests as r` -> `requests.get`; `sleep` with `from time import sleep` ->
+   * `time.sleep`; a module-level def `f` -> `<module>.f`; a builtin -> `builtins.open`. Null when unknown.
+   */
+  qualify(mod: ModuleInfo, node: Node | null): string | null {
+    if (!node) return null;
+    const n = unparen(node);
+    if (n.type === "identifier") return this.qualifyName(mod, n.text);
+    if (n.type === "attribute") {
+      const obj = this.qualify(mod, n.childForFieldName("object"));
+      const attr = n.childForFieldName("attribute");
+      return obj && attr ? `${obj}.${attr.text}` : null;
+    }
+    return null;
+  }
+
+  qualifyName(mod: ModuleInfo, name: string): string | null {
+    const def = mod.definitions.get(name);
+    const imp = mod.imports.get(name);
+    // A def or class after an import of the same name shadows it; plain values rarely do on purpose.
+    if (def && (def.kind !== "value" || !imp)) return mod.name ? `${mod.name}.${name}` : name;
+    if (imp) return imp.target;
+    if (def) return mod.name ? `${mod.name}.${name}` : name;
+    for (const star of mod.starImports) {
+      const m = this.findModule(star, mod);
+      if (m?.definitions.has(name)) return `${m.name}.${name}`;
+    }
+    if (BUILTIN_NAMES.has(name)) return `builtins.${name}`;
+    return null;
+  }
+
+  /** The project definition a qualified name refers to, following re-exports (`from .x import y` in `__init__`). */
+  resolveSymbol(qualified: string, from: ModuleInfo | null = null, depth = 0): ResolvedSymbol | null {
+    if (depth > MAX_DEPTH) return null;
+    const parts = qualified.split(".");
+    for (let cut = parts.length; cut >= 1; cut--) {
+      const mod = this.findModule(parts.slice(0, cut).join("."), from);
+      if (!mod) continue;
+      const rest = parts.slice(cut);
+      if (rest.length === 0) return { module: mod, name: mod.name, def: { kind: "module" } };
+      const head = rest[0]!;
+      const def = mod.definitions.get(head);
+      if (def && rest.length === 1) return { module: mod, name: head, def };
+      const imp = mod.imports.get(head);
+      if (imp && imp.target !== qualified) {
+        return this.resolveSymbol([imp.target, ...rest.slice(1)].join("."), mod, depth + 1);
+      }
+      if (def && def.kind === "class" && rest.length === 2) {
+        const method = this.methodOf(def.cls, rest[1]!);
+        if (method) return { module: mod, name: rest[1]!, def: { kind: "function", fn: method } };
+      }
+      return null;
+    }
+    return null;
+  }
+
+  /** The project definition an expression names (identifier, attribute chain, or `self.method`). */
+  resolve(mod: ModuleInfo, node: Node | null, scope?: Scope): ResolvedSymbol | null {
+    if (!node) return null;
+    const n = unparen(node);
+    if (scope && n.type === "attribute") {
+      const obj = n.childForFieldName("object");
+      const attr = n.childForFieldName("attribute");
+      if (obj?.type === "identifier" && (obj.text === "self" || obj.text === "cls") && attr) {
+        const cls = enclosingClass(scope);
+        const method = cls ? this.methodOf(cls, attr.text) : null;
+        if (method) return { module: mod, name: attr.text, def: { kind: "function", fn: method } };
+      }
+    }
+    const q = this.qualify(mod, n);
+    return q ? this.resolveSymbol(q, mod) : null;
+  }
+
+  /** The project function an expression names, if any. */
+  functionFor(mod: ModuleInfo, node: Node | null, scope?: Scope): FunctionInfo | null {
+    const r = this.resolve(mod, node, scope);
+    return r?.def.kind === "function" ? r.def.fn : null;
+  }
+
+  /** The project class an expression names, if any. */
+  classFor(mod: ModuleInfo, node: Node | null): ClassInfo | null {
+    const r = this.resolve(mod, node);
+    return r?.def.kind === "class" ? r.def.cls : null;
+  }
+
+  methodOf(cls: ClassInfo, name: string): FunctionInfo | null {
+    for (const fn of cls.module.functions) if (fn.outer === cls.scope && fn.name === name) return fn;
+    return null;
+  }
+
+  /** Whether a class is a Pydantic model (or SQLModel), directly or through project base classes. */
+  isModelClass(cls: ClassInfo, depth = 0): boolean {
+    const memo = this.modelMemo.get(cls);
+    if (memo !== undefined) return memo;
+    if (depth > MAX_DEPTH) return false;
+    this.modelMemo.set(cls, false);
+    let result = false;
+    for (const base of cls.bases) {
+      const b = base.type === "subscript" ? base.childForFieldName("value") : base;
+      const q = this.qualify(cls.module, b);
+      if (q && MODEL_BASES.has(q)) result = true;
+      else {
+        const parent = this.classFor(cls.module, b);
+        if (parent && this.isModelClass(parent, depth + 1)) result = true;
+      }
+      if (result) break;
+    }
+    this.modelMemo.set(cls, result);
+    return result;
+  }
+
+  /** Route handlers of the whole project (RULES.md "Route handler"), in file order. */
+  routes(): RouteInfo[] {
+    if (this.routeList) return this.routeList;
+    const out: RouteInfo[] = [];
+    for (const mod of this.modules) {
+      for (const fn of mod.functions) {
+        for (const dec of fn.decorators) {
+          const r = this.routeCall(mod, fn, dec);
+          if (r) out.push(r);
+        }
+      }
+      for (const fact of mod.calls) {
+        const call = fact.node;
+        const callee = call.childForFieldName("function");
+        if (!callee) continue;
+        // `router.get("/x")(handler)`: a route decorator applied by a call.
+        if (callee.type === "call" && call.parent?.type !== "decorator") {
+          const args = callArguments(call);
+          const target = args.positional[0];
+          const fn = target ? this.functionFor(mod, target, fact.scope) : null;
+          if (fn) {
+            const r = this.routeCall(mod, fn, callee);
+            if (r) out.push(r);
+          }
+          continue;
+        }
+        if (callee.type !== "attribute") continue;
+        const attr = callee.childForFieldName("attribute")?.text;
+        if (attr !== "add_api_route" && attr !== "add_api_websocket_route") continue;
+        const args = callArguments(call);
+        const endpoint = argument(args, 1, "endpoint");
+        const fn = endpoint ? this.functionFor(mod, endpoint, fact.scope) : null;
+        if (!fn) continue;
+        out.push({
+          fn,
+          module: fn.module,
+          kind: attr === "add_api_route" ? "http" : "websocket",
+          method: attr,
+          call,
+          router: callee.childForFieldName("object"),
+          args,
+        });
+      }
+    }
+    const seen = new Set<FunctionInfo>();
+    this.routeList = out.filter((r) => (seen.has(r.fn) ? false : (seen.add(r.fn), true)));
+    return this.routeList;
+  }
+
+  private routeCall(mod: ModuleInfo, fn: FunctionInfo, expr: Node): RouteInfo | null {
+    if (expr.type !== "call") return null;
+    const callee = expr.childForFieldName("function");
+    if (callee?.type !== "attribute") return null;
+    const method = callee.childForFieldName("attribute")?.text ?? "";
+    const http = HTTP_ROUTE_METHODS.has(method);
+    if (!http && !WEBSOCKET_ROUTE_METHODS.has(method)) return null;
+    const args = callArguments(expr);
+    // Every router method needs a path: `cache.get()` and friends are not routes.
+    if (args.positional.length === 0 && !args.keywords.has("path") && !args.hasSplat) return null;
+    return { fn, module: mod, kind: http ? "http" : "websocket", method, call: expr, router: callee.childForFieldName("object"), args };
+  }
+
+  /** The route a function is the handler of, if any. */
+  routeOf(fn: FunctionInfo): RouteInfo | null {
+    for (const r of this.routes()) if (r.fn === fn) return r;
+    return null;
+  }
+
+  /** Whether `call` is `Depends(...)` or `Security(...)` from FastAPI. */
+  dependencyCall(mod: ModuleInfo, node: Node | null): DependencyInfo | null {
+    if (!node) return null;
+    const n = unparen(node);
+    if (n.type !== "call") return null;
+    const q = this.qualify(mod, n.childForFieldName("function"));
+    if (!q) return null;
+    const last = q.slice(q.lastIndexOf(".") + 1);
+    if ((last !== "Depends" && last !== "Security") || !(q.startsWith("fastapi") || q === last)) return null;
+    const args = callArguments(n);
+    return { kind: last, call: n, target: argument(args, 0, "dependency"), module: mod };
+  }
+
+  /**
+   * Peels an annotation down to its type: `Annotated[T, ...]`, `Optional[T]`, `T | None`, string
+   * annotations and project type aliases (`SessionDep = Annotated[Session, Depends(get_db)]`, in any module).
+   * Returns the type node, the module it is written in, and the `Depends`/`Security` found on the way.
+   */
+  unwrapAnnotation(mod: ModuleInfo, ann: Node | null, depth = 0): { type: Node | null; module: ModuleInfo; dependency: DependencyInfo | null } {
+    if (!ann || depth > MAX_DEPTH) return { type: ann, module: mod, dependency: null };
+    const n = unwrapType(ann);
+    const generic = genericParts(n);
+    if (generic) {
+      const q = this.qualify(mod, generic.base);
+      const subs = generic.args;
+      if (q && ANNOTATED.has(q) && subs[0]) {
+        let dependency: DependencyInfo | null = null;
+        for (const meta of subs.slice(1)) dependency ??= this.dependencyCall(mod, meta);
+        const inner = this.unwrapAnnotation(mod, subs[0], depth + 1);
+        return { type: inner.type, module: inner.module, dependency: dependency ?? inner.dependency };
+      }
+      if (q && OPTIONAL.has(q) && subs[0]) return this.unwrapAnnotation(mod, subs[0], depth + 1);
+      if (q && UNION.has(q)) {
+        const real = subs.filter((s) => s.type !== "none");
+        if (real.length === 1) return this.unwrapAnnotation(mod, real[0]!, depth + 1);
+      }
+      return { type: n, module: mod, dependency: null };
+    }
+    if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "|") {
+      const parts = [n.childForFieldName("left"), n.childForFieldName("right")].filter((x): x is Node => !!x);
+      const real = parts.filter((p) => unparen(p).type !== "none");
+      if (real.length === 1) return this.unwrapAnnotation(mod, real[0]!, depth + 1);
+      return { type: n, module: mod, dependency: null };
+    }
+    if (n.type === "identifier" || n.type === "attribute") {
+      const r = this.resolve(mod, n);
+      if (r?.def.kind === "value") return this.unwrapAnnotation(r.module, r.def.value, depth + 1);
+    }
+    return { type: n, module: mod, dependency: null };
+  }
+
+  /** The `Depends`/`Security` that fills a parameter: in its default, or in its (aliased) annotation. */
+  parameterDependency(fn: FunctionInfo, param: ParamInfo): DependencyInfo | null {
+    const fromDefault = this.dependencyCall(fn.module, param.default);
+    if (fromDefault) return fromDefault;
+    return this.unwrapAnnotation(fn.module, param.annotation).dependency;
+  }
+
+  /** What a parameter holds: from its annotation, else from what its `Depends` target returns or yields. */
+  parameterTag(fn: FunctionInfo, param: ParamInfo, depth = 0): ValueTag | null {
+    const unwrapped = this.unwrapAnnotation(fn.module, param.annotation);
+    const fromType = this.typeTag(unwrapped.module, unwrapped.type);
+    if (fromType) return fromType;
+    const dep = this.parameterDependency(fn, param);
+    if (dep?.target) {
+      const target = this.functionFor(dep.module, dep.target);
+      if (target) return this.functionTag(target, depth + 1);
+    }
+    return null;
+  }
+
+  /** The tag of a type expression: `Session` -> sync-session, `AsyncSession` -> async-session. */
+  typeTag(mod: ModuleInfo, type: Node | null, depth = 0): ValueTag | null {
+    if (!type || depth > MAX_DEPTH) return null;
+    const n = unwrapType(type);
+    if (n.type === "string") {
+      const q = this.qualifyName(mod, n.text.replace(/^['"]|['"]$/g, "").trim());
+      return q ? tagOfTypeName(q) : null;
+    }
+    const generic = genericParts(n);
+    if (generic) {
+      // Generator[Session, None, None], Iterator[Session], AsyncGenerator[AsyncSession, None], Annotated[...]
+      const q = this.qualify(mod, generic.base) ?? "";
+      const name = q.slice(q.lastIndexOf(".") + 1);
+      if (/^(Async)?(Generator|Iterator|Iterable)$/.test(name) || ANNOTATED.has(q) || OPTIONAL.has(q)) {
+        const first = generic.args[0];
+        return first ? this.typeTag(mod, first, depth + 1) : null;
+      }
+      return null;
+    }
+    if (n.type === "binary_operator") {
+      const parts = [n.childForFieldName("left"), n.childForFieldName("right")].filter((x): x is Node => !!x && unwrapType(x).type !== "none");
+      return parts.length === 1 ? this.typeTag(mod, parts[0]!, depth + 1) : null;
+    }
+    const q = this.qualify(mod, n);
+    if (q) {
+      const direct = tagOfTypeName(q);
+      if (direct) return direct;
+    }
+    // A project alias: `SessionDep = Annotated[Session, Depends(get_db)]`.
+    const r = this.resolve(mod, n);
+    if (r?.def.kind === "value") return this.typeTag(r.module, r.def.value, depth + 1);
+    return null;
+  }
+
+  /** What a project function returns or yields (dependencies, session factories, context managers). */
+  functionTag(fn: FunctionInfo, depth = 0): ValueTag | null {
+    if (this.fnTagMemo.has(fn)) return this.fnTagMemo.get(fn)!;
+    if (depth > MAX_DEPTH) return null;
+    this.fnTagMemo.set(fn, null);
+    let tag = fn.returns ? this.typeTag(fn.module, fn.returns) : null;
+    if (!tag) {
+      for (const fact of [...fn.module.yields, ...fn.module.returns]) {
+        if (fact.scope !== fn.scope) continue;
+        const value = fact.node.type === "yield" ? fact.node.namedChild(0) : fact.node.namedChild(0);
+        const t = value ? this.valueTag(fn.module, fact.scope, value, depth + 1) : null;
+        if (t === "sync-session" || t === "async-session") {
+          tag = t;
+          break;
+        }
+      }
+    }
+    this.fnTagMemo.set(fn, tag);
+    return tag;
+  }
+
+  /** What an expression evaluates to, as far as the rules care: a sync session, a requests.Session, ... */
+  valueTag(mod: ModuleInfo, scope: Scope, expr: Node | null, depth = 0): ValueTag | null {
+    if (!expr || depth > MAX_DEPTH) return null;
+    const n = unparen(expr);
+    if (n.type === "call") {
+      const callee = n.childForFieldName("function");
+      const q = this.qualify(mod, callee);
+      if (q) {
+        const direct = tagOfTypeName(q);
+        if (direct) return direct === "sync-sessionmaker" || direct === "async-sessionmaker" ? this.makerTag(mod, n, direct) : direct;
+      }
+      const calleeTag = callee ? this.valueTag(mod, scope, callee, depth + 1) : null;
+      if (calleeTag === "sync-sessionmaker") return "sync-session";
+      if (calleeTag === "async-sessionmaker") return "async-session";
+      const fn = this.functionFor(mod, callee, scope);
+      if (fn) {
+        const t = this.functionTag(fn, depth + 1);
+        if (t === "sync-session" || t === "async-session") return t;
+      }
+      return null;
+    }
+    if (n.type === "identifier") return this.nameTag(mod, scope, n.text, n.startIndex, depth + 1);
+    if (n.type === "attribute") {
+      const r = this.resolve(mod, n);
+      if (r?.def.kind === "value") return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
+    }
+    return null;
+  }
+
+  /** `sessionmaker(..., class_=AsyncSession)` makes async sessions whatever its name says. */
+  private makerTag(mod: ModuleInfo, call: Node, tag: ValueTag): ValueTag {
+    const args = callArguments(call);
+    const cls = args.keywords.get("class_");
+    if (cls) {
+      const q = this.qualify(mod, cls);
+      if (q && ASYNC_SESSION_TYPES.has(q)) return "async-sessionmaker";
+    }
+    // scoped_session(sessionmaker(...)) wraps a factory: the result makes sessions of the same kind.
+    const inner = args.positional[0];
+    if (inner && unparen(inner).type === "call") {
+      const q = this.qualify(mod, unparen(inner).childForFieldName("function"));
+      if (q && ASYNC_SESSIONMAKERS.has(q)) return "async-sessionmaker";
+    }
+    return tag;
+  }
+
+  /** The tag of a name as bound in a scope: parameter, local assignment, `with ... as name`, or module level. */
+  nameTag(mod: ModuleInfo, scope: Scope, name: string, before: number, depth = 0): ValueTag | null {
+    if (depth > MAX_DEPTH) return null;
+    for (let s: Scope | null = scope; s; s = s.parent) {
+      if (s.kind === "class") continue;
+      if (s.kind === "function" && s.fn) {
+        const param = s.fn.params.find((p) => p.name === name);
+        if (param) return this.parameterTag(s.fn, param, depth + 1);
+      }
+      const local = this.localBinding(mod, s, name, before);
+      if (local !== undefined) return local ? this.valueTag(mod, s, local, depth + 1) : null;
+      if (s.kind === "module") break;
+    }
+    const r = this.resolveSymbol(this.qualifyName(mod, name) ?? "", mod);
+    if (r?.def.kind === "value" && r.module !== mod) return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
+    return null;
+  }
+
+  /**
+   * The value last bound to a name in a scope before a position: undefined when the scope does not bind it,
+   * null when it binds it to something we cannot follow (tuple unpacking, for targets).
+   */
+  private localBinding(mod: ModuleInfo, scope: Scope, name: string, before: number): Node | null | undefined {
+    let found: Node | null | undefined;
+    let foundAt = -1;
+    for (const fact of mod.assignments) {
+      if (fact.scope !== scope) continue;
+      const left = fact.node.childForFieldName("left");
+      if (left?.type !== "identifier" || left.text !== name) continue;
+      const at = fact.node.startIndex;
+      if (at >= before && scope.kind !== "module") continue;
+      if (at > foundAt) {
+        foundAt = at;
+        let right = fact.node.childForFieldName("right");
+        while (right?.type === "assignment") right = right.childForFieldName("right");
+        found = right ?? null;
+      }
+    }
+    for (const fact of mod.withItems) {
+      if (fact.scope !== scope) continue;
+      const value = fact.node.childForFieldName("value");
+      if (value?.type !== "as_pattern") continue;
+      const alias = value.childForFieldName("alias");
+      const id = alias?.namedChild(0) ?? alias;
+      if (id?.type !== "identifier" || id.text !== name) continue;
+      if (fact.node.startIndex > foundAt && (fact.node.startIndex < before || scope.kind === "module")) {
+        foundAt = fact.node.startIndex;
+        found = value.namedChild(0);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Whether a node is inside the arguments of a call that runs its callable off the event loop
+   * (`run_in_threadpool(f, x)`, `loop.run_in_executor(None, f)`, `background_tasks.add_task(f)`), up to the
+   * node's scope.
+   */
+  isOffloaded(mod: ModuleInfo, node: Node, scope: Scope): boolean {
+    for (let p = node.parent; p && p !== scope.node; p = p.parent) {
+      if (p.type !== "argument_list") continue;
+      const call = p.parent;
+      if (call?.type !== "call") continue;
+      const callee = call.childForFieldName("function");
+      const q = this.qualify(mod, callee);
+      if (q && OFFLOAD_CALLS.has(q)) return true;
+      if (callee?.type === "attribute" && OFFLOAD_METHODS.has(callee.childForFieldName("attribute")?.text ?? "")) return true;
+    }
+    return false;
+  }
+}
+
+function tagOfTypeName(q: string): ValueTag | null {
+  if (SYNC_SESSION_TYPES.has(q)) return q.endsWith("scoped_session") ? "sync-sessionmaker" : "sync-session";
+  if (ASYNC_SESSION_TYPES.has(q)) return q.endsWith("async_scoped_session") ? "async-sessionmaker" : "async-session";
+  if (SYNC_SESSIONMAKERS.has(q)) return "sync-sessionmaker";
+  if (ASYNC_SESSIONMAKERS.has(q)) return "async-sessionmaker";
+  if (REQUESTS_SESSION_TYPES.has(q)) return "requests-session";
+  if (HTTPX_CLIENT_TYPES.has(q)) return "httpx-client";
+  return null;
+}
+
+function enclosingClass(scope: Scope): ClassInfo | null {
+  for (let s: Scope | null = scope; s; s = s.parent) {
+    if (s.kind === "function" && s.fn && s.fn.outer.kind === "class") return s.fn.outer.cls;
+    if (s.kind === "class") return s.cls;
+  }
+  return null;
+}
