@@ -106,9 +106,17 @@ function readdirReason(err: unknown): string {
   return `folder could not be read: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+/** Sorts as the final file list does: a folder "a" sorts as "a/", after "a.py" ('/' > '.'). */
+function pathOrder(a: Dirent, b: Dirent): number {
+  const ka = a.isDirectory() ? a.name + "/" : a.name;
+  const kb = b.isDirectory() ? b.name + "/" : b.name;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /**
- * Walks a folder depth-first in name order (so a truncated walk is deterministic), collecting the files the
- * analysis reads and honouring the skip list, virtualenvs, .gitignore files, `exclude` globs and the roots.
+ * Walks a folder depth-first in path order (so a truncated walk keeps the first files of the sorted list),
+ * collecting the files the analysis reads and honouring the skip list, virtualenvs, .gitignore files, `exclude`
+ * globs and the roots.
  */
 export async function walkFolder(rootReal: string, opts: WalkOptions): Promise<WalkResult> {
   const { policy, maxFiles, maxFileBytes, deadline, signal } = opts;
@@ -117,28 +125,29 @@ export async function walkFolder(rootReal: string, opts: WalkOptions): Promise<W
   const extra: Ignore | null = opts.exclude && opts.exclude.length > 0 ? ignore().add(opts.exclude) : null;
   const candidates: WalkCandidate[] = [];
   const skipped: SkippedFile[] = [];
+  let stoppedBy: WalkResult["stoppedBy"] = null;
   // Real paths of the folders walked as a whole (the root and followed symlinked folders): a symlink into one of
   // them adds nothing, and one pointing above the root would loop.
   const followed: string[] = [rootReal];
   const followedSet = new Set(followed);
-  const stack: { rel: string; real: string }[] = [{ rel: "", real: rootReal }];
 
-  while (stack.length > 0) {
+  const visit = async (rel: string, real: string): Promise<void> => {
     signal?.throwIfAborted();
-    if (deadline !== undefined && Date.now() > deadline) return { candidates, skipped, stoppedBy: "time budget", gitignore };
-    const { rel, real } = stack.pop() as { rel: string; real: string };
-
+    if (deadline !== undefined && Date.now() > deadline) {
+      stoppedBy = "time budget";
+      return;
+    }
     let entries: Dirent[];
     try {
       entries = await readdir(real, { withFileTypes: true });
     } catch (err) {
       if (rel === "") throw new UserError(`cannot read the folder ${rootReal}: ${readdirReason(err)}`);
       skipped.push({ file: rel + "/", reason: readdirReason(err) });
-      continue;
+      return;
     }
     // A virtualenv may have any name; the scanned folder itself is kept (its site-packages is skipped anyway).
-    if (rel !== "" && entries.some((e) => e.name === VENV_MARKER && !e.isDirectory())) continue;
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (rel !== "" && entries.some((e) => e.name === VENV_MARKER && !e.isDirectory())) return;
+    entries.sort(pathOrder);
 
     const ignoreFile = entries.find((e) => e.name === ".gitignore" && e.isFile());
     if (ignoreFile) {
@@ -146,15 +155,14 @@ export async function walkFolder(rootReal: string, opts: WalkOptions): Promise<W
       if (content !== null) gitignore.add(rel, content);
     }
 
-    const subdirs: { rel: string; real: string }[] = [];
     for (const entry of entries) {
+      if (stoppedBy !== null) return;
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const childAbs = path.join(real, entry.name);
       const isLink = entry.isSymbolicLink();
       // Cheap name checks first, so symlinks in skipped places are never resolved.
       if (!isLink && entry.isFile() && classifyFile(entry.name) === null) continue;
       if (entry.isDirectory() && SKIPPED_DIRS.has(entry.name)) continue;
-      const { type, real: childReal } = await entryType(entry, childAbs);
+      const { type, real: childReal } = await entryType(entry, path.join(real, entry.name));
 
       if (type === "dir") {
         if (SKIPPED_DIRS.has(entry.name) || excluded(gitignore, extra, childRel, true)) continue;
@@ -173,7 +181,7 @@ export async function walkFolder(rootReal: string, opts: WalkOptions): Promise<W
         } else if (followedSet.has(childReal)) {
           continue; // already walked through a symlink that points here
         }
-        subdirs.push({ rel: childRel, real: childReal });
+        await visit(childRel, childReal);
       } else if (type === "file" || type === "broken") {
         const kind = classifyFile(entry.name);
         if (kind === null || excluded(gitignore, extra, childRel, false)) continue;
@@ -185,13 +193,17 @@ export async function walkFolder(rootReal: string, opts: WalkOptions): Promise<W
           skipped.push({ file: childRel, reason: OUTSIDE_ROOTS_REASON });
           continue;
         }
-        if (candidates.length >= maxFiles) return { candidates, skipped, stoppedBy: "limit", gitignore };
+        if (candidates.length >= maxFiles) {
+          stoppedBy = "limit";
+          return;
+        }
         candidates.push({ rel: childRel, abs: childReal, kind });
       }
     }
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as { rel: string; real: string });
-  }
-  return { candidates, skipped, stoppedBy: null, gitignore };
+  };
+
+  await visit("", rootReal);
+  return { candidates, skipped, stoppedBy, gitignore };
 }
 
 function excluded(gitignore: GitIgnoreSet, extra: Ignore | null, rel: string, isDir: boolean): boolean {
