@@ -59,7 +59,10 @@ export async function createServer(
   }
   if (personas.length === 0) {
     const where = dirs.length > 0 ? dirs.join(", ") : "(no folder: --no-bundled without --personas)";
-    const why = errors.length > 0 ? `${errors.length} persona file(s) failed to load (see above)` : "no persona .md files found";
+    const why =
+      errors.length === 0
+        ? "no persona .md files found"
+        : `${errors.length} problem${errors.length === 1 ? "" : "s"} reported above`;
     throw new NoLoadablePersonaError(`no loadable persona in ${where}: ${why}`);
   }
 

@@ -98,7 +98,7 @@ describe("createServer", () => {
       log: (_level, msg) => logs.push(msg),
     });
     await expect(attempt).rejects.toBeInstanceOf(NoLoadablePersonaError);
-    await expect(attempt).rejects.toThrow(`no loadable persona in ${dir}: 1 persona file(s) failed to load (see above)`);
+    await expect(attempt).rejects.toThrow(`no loadable persona in ${dir}: 1 problem reported above`);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toContain("broken.md");
   });
