@@ -3,7 +3,7 @@ import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { isAuditFile, isPythonFile } from "./classify.js";
 import { GitIgnoreSet } from "./gitignore.js";
-import { BINARY_REASON, readTextFile, tooLargeReason } from "./read-file.js";
+import { BINARY_REASON, readTextFile, readTextFileSync, tooLargeReason, type ReadOutcome } from "./read-file.js";
 import type { AccessPolicy } from "./roots.js";
 import { DEFAULT_LIMITS, type LoadedProject, type LoadLimits, type SkippedFile, type SourceFile, type SourceInput } from "./types.js";
 import { addOuterIgnores, walkFolder, type WalkCandidate } from "./walk.js";
@@ -17,8 +17,12 @@ export interface LoadOptions {
   exclude?: string[];
 }
 
-/** Files read at once: enough to hide disk latency on large trees without exhausting file descriptors. */
+/** Files read at once on slow storage: enough to hide its latency without exhausting file descriptors. */
 const READ_CONCURRENCY = 16;
+/** Longest stretch of synchronous reads before yielding, so cancellation and other requests are not held up. */
+const SYNC_SLICE_MS = 10;
+/** A single synchronous read slower than this means slow storage (network, cold disk): switch to async reads. */
+const SLOW_READ_MS = 20;
 
 const SNIPPET_PATH = "snippet.py";
 
@@ -208,7 +212,13 @@ async function loadFolder(
   return readCandidates(root, walk.candidates, walk.skipped, truncated, walk.gitignore, limits, opts);
 }
 
-/** Reads the files with bounded concurrency; the deadline stops further reads and says how many were read. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Reads the files: synchronously in short slices while reads are fast (local disks, warm caches: about five times
+ * faster than the thread pool for small files), then with bounded async concurrency if storage turns out slow.
+ * The deadline stops further reads and the result says how many were read.
+ */
 async function readCandidates(
   root: string,
   candidates: WalkCandidate[],
@@ -223,25 +233,45 @@ async function readCandidates(
   let next = 0;
   let read = 0;
   let outOfTime = false;
-  const worker = async (): Promise<void> => {
-    while (next < candidates.length && !outOfTime) {
-      opts.signal?.throwIfAborted();
-      if (opts.deadline !== undefined && Date.now() > opts.deadline) {
-        outOfTime = true;
-        return;
-      }
+  const pastDeadline = (): boolean => {
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) outOfTime = true;
+    return outOfTime;
+  };
+  const take = (candidate: WalkCandidate, outcome: ReadOutcome): void => {
+    read++;
+    if (!outcome.ok) {
+      skipped.push({ file: candidate.rel, reason: outcome.reason });
+      return;
+    }
+    const file: SourceFile = { path: candidate.rel, absPath: candidate.abs, content: outcome.content };
+    (candidate.kind === "python" ? pythonFiles : otherFiles).push(file);
+  };
+
+  let storageIsFast = true;
+  while (storageIsFast && next < candidates.length && !pastDeadline()) {
+    opts.signal?.throwIfAborted();
+    const sliceEnd = performance.now() + SYNC_SLICE_MS;
+    while (next < candidates.length && performance.now() < sliceEnd && !pastDeadline()) {
+      const started = performance.now();
       const candidate = candidates[next++] as WalkCandidate;
-      const outcome = await readTextFile(candidate.abs, limits.maxFileBytes);
-      read++;
-      if (!outcome.ok) {
-        skipped.push({ file: candidate.rel, reason: outcome.reason });
-        continue;
+      take(candidate, readTextFileSync(candidate.abs, limits.maxFileBytes));
+      if (performance.now() - started > SLOW_READ_MS) {
+        storageIsFast = false;
+        break;
       }
-      const file: SourceFile = { path: candidate.rel, absPath: candidate.abs, content: outcome.content };
-      (candidate.kind === "python" ? pythonFiles : otherFiles).push(file);
+    }
+    await yieldToEventLoop();
+  }
+
+  const worker = async (): Promise<void> => {
+    while (next < candidates.length && !pastDeadline()) {
+      opts.signal?.throwIfAborted();
+      const candidate = candidates[next++] as WalkCandidate;
+      take(candidate, await readTextFile(candidate.abs, limits.maxFileBytes));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, candidates.length) }, worker));
+  const workers = Math.min(READ_CONCURRENCY, candidates.length - next);
+  if (workers > 0 && !outOfTime) await Promise.all(Array.from({ length: workers }, worker));
   opts.signal?.throwIfAborted();
   if (outOfTime) truncated = limitMessage(read, "time budget");
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -1,4 +1,4 @@
-import { constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 // A FIFO swapped in for a file would block open() forever; non-blocking open returns at once (no effect on files).
@@ -54,6 +54,14 @@ function errorReason(err: unknown): string {
   return `could not be read: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+/** The outcome for a file's first bytes: `buffer` holds up to the limit plus one byte, to tell "too large". */
+function outcomeOf(buffer: Buffer, length: number, maxFileBytes: number): ReadOutcome {
+  if (length > maxFileBytes) return { ok: false, reason: tooLargeReason(maxFileBytes) };
+  const bytes = buffer.subarray(0, length);
+  if (!hasUtf16Bom(bytes) && looksBinary(bytes)) return { ok: false, reason: BINARY_REASON };
+  return { ok: true, content: decodeText(bytes) };
+}
+
 /** Reads one regular file within the size limit; never throws, a file that cannot be used gives a reason. */
 export async function readTextFile(absPath: string, maxFileBytes: number): Promise<ReadOutcome> {
   let handle;
@@ -74,13 +82,44 @@ export async function readTextFile(absPath: string, maxFileBytes: number): Promi
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > maxFileBytes) return { ok: false, reason: tooLargeReason(maxFileBytes) };
-    const bytes = buffer.subarray(0, length);
-    if (!hasUtf16Bom(bytes) && looksBinary(bytes)) return { ok: false, reason: BINARY_REASON };
-    return { ok: true, content: decodeText(bytes) };
+    return outcomeOf(buffer, length, maxFileBytes);
   } catch (err) {
     return { ok: false, reason: errorReason(err) };
   } finally {
     await handle.close().catch(() => {});
+  }
+}
+
+/**
+ * The same as `readTextFile`, synchronously: on a local disk a small file reads about five times faster this way
+ * than through the libuv thread pool, which is what large trees are made of. Callers slice the work and yield.
+ */
+export function readTextFileSync(absPath: string, maxFileBytes: number): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(absPath, OPEN_FLAGS);
+  } catch (err) {
+    return { ok: false, reason: errorReason(err) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, reason: "not a regular file" };
+    if (stat.size > maxFileBytes) return { ok: false, reason: tooLargeReason(maxFileBytes) };
+    const buffer = Buffer.alloc(Math.min(stat.size, maxFileBytes) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return outcomeOf(buffer, length, maxFileBytes);
+  } catch (err) {
+    return { ok: false, reason: errorReason(err) };
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to do: the content is already read
+    }
   }
 }

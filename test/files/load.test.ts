@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/core/errors.js";
@@ -179,6 +180,15 @@ describe("a path to a file", () => {
     const loaded = await loadProject({ path: "big.py" }, policy, { limits: { maxFileBytes: 1024 } });
     expect(loaded.pythonFiles).toEqual([]);
     expect(loaded.skipped).toEqual([{ file: "big.py", reason: "larger than 1 KiB" }]);
+  });
+
+  it.skipIf(process.platform === "win32")("refuses a FIFO named directly and ignores one in a walk", async () => {
+    const { dir, policy } = await project({ "main.py": "" });
+    execFileSync("mkfifo", [path.join(dir, "pipe.py")]);
+    expect(await userError({ path: "pipe.py" }, policy)).toBe("pipe.py is neither a regular file nor a folder");
+    const loaded = await loadProject({ path: "." }, policy);
+    expect(paths(loaded).python).toEqual(["main.py"]);
+    expect(loaded.skipped).toEqual([]);
   });
 
   it("answers isGitIgnored from the file's folder", async () => {
