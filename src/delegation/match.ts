@@ -50,19 +50,13 @@ export function findHits(task: string, tokens: Tokens, vocabularies: CompiledTer
   const occurrences: Occurrence[] = [];
   vocabularies.forEach((terms, vocabulary) => {
     for (const term of terms) {
-      for (const [from, to, length] of spans(term.pattern, tokens)) {
-        const first = tokens.parts[from];
-        const last = tokens.parts[to - 1];
-        if (first === undefined || last === undefined) continue;
+      for (const span of spans(term.pattern, tokens)) {
         occurrences.push({
           vocabulary,
           term: term.text,
           weight: term.weight,
-          surface: task.slice(first.start, last.end),
-          start: first.start,
-          from,
-          to,
-          length,
+          surface: task.slice(span.start, span.end),
+          ...span,
         });
       }
     }
@@ -97,10 +91,19 @@ export function findHits(task: string, tokens: Tokens, vocabularies: CompiledTer
     .map(({ vocabulary, term, weight, surface, start }) => ({ vocabulary, term, weight, surface, start }));
 }
 
-function* spans(pattern: TermPattern, tokens: Tokens): Generator<[number, number, number]> {
+interface Span {
+  from: number;
+  to: number;
+  length: number;
+  start: number;
+  end: number;
+}
+
+function* spans(pattern: TermPattern, tokens: Tokens): Generator<Span> {
   if (pattern.kind === "whole") {
     for (const w of tokens.words) {
-      if (w.whole === pattern.whole) yield [w.first, w.last + 1, w.last - w.first + 1.5];
+      if (w.whole !== pattern.whole) continue;
+      yield { from: w.first, to: w.last + 1, length: w.last - w.first + 1.5, start: w.start, end: w.end };
     }
     return;
   }
@@ -108,6 +111,10 @@ function* spans(pattern: TermPattern, tokens: Tokens): Generator<[number, number
   for (let i = 0; i + n <= tokens.parts.length; i++) {
     let ok = true;
     for (let k = 0; k < n && ok; k++) ok = tokens.parts[i + k]?.stem === pattern.stems[k];
-    if (ok) yield [i, i + n, n];
+    const first = tokens.parts[i];
+    const last = tokens.parts[i + n - 1];
+    if (ok && first !== undefined && last !== undefined) {
+      yield { from: i, to: i + n, length: n, start: first.start, end: last.end };
+    }
   }
 }
