@@ -46,3 +46,8 @@ export function classifyFile(name: string): FileKind | null {
   if (isAuditFile(name)) return "other";
   return null;
 }
+
+/** Code-unit order, not locale order: the same listing on every machine. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}

@@ -1,12 +1,20 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
-import { isAuditFile, isPythonFile } from "./classify.js";
+import { byPath, isAuditFile, isPythonFile } from "./classify.js";
 import { GitIgnoreSet } from "./gitignore.js";
-import { BINARY_REASON, readTextFile, readTextFileSync, tooLargeReason, type ReadOutcome } from "./read-file.js";
+import { loadCode, loadInlineFiles } from "./inline.js";
+import { readTextFile, readTextFileSync, type ReadOutcome } from "./read-file.js";
 import type { AccessPolicy } from "./roots.js";
-import { DEFAULT_LIMITS, type LoadedProject, type LoadLimits, type SkippedFile, type SourceFile, type SourceInput } from "./types.js";
-import { addOuterIgnores, walkFolder, type WalkCandidate } from "./walk.js";
+import {
+  DEFAULT_LIMITS,
+  type LoadedProject,
+  type LoadLimits,
+  type SkippedFile,
+  type SourceFile,
+  type SourceInput,
+} from "./types.js";
+import { addOuterIgnores, stoppedMessage, walkFolder, type WalkCandidate } from "./walk.js";
 
 export interface LoadOptions {
   limits?: Partial<LoadLimits>;
@@ -24,8 +32,6 @@ const SYNC_SLICE_MS = 10;
 /** A single synchronous read slower than this means slow storage (network, cold disk): switch to async reads. */
 const SLOW_READ_MS = 20;
 
-const SNIPPET_PATH = "snippet.py";
-
 function resolveLimits(partial: Partial<LoadLimits> | undefined): LoadLimits {
   const limits = { ...DEFAULT_LIMITS, ...partial };
   for (const [name, value] of Object.entries(limits)) {
@@ -34,14 +40,6 @@ function resolveLimits(partial: Partial<LoadLimits> | undefined): LoadLimits {
     }
   }
   return limits;
-}
-
-function byPath(a: SourceFile, b: SourceFile): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-
-function limitMessage(count: number, by: "limit" | "time budget"): string {
-  return `stopped after ${count} files (${by})`;
 }
 
 /**
@@ -71,94 +69,6 @@ export async function loadProject(
     );
   }
   return loadPath(input.path as string, policy, limits, opts);
-}
-
-function inlineProject(
-  pythonFiles: SourceFile[],
-  otherFiles: SourceFile[],
-  skipped: SkippedFile[],
-  truncated: string | null,
-  gitignore: GitIgnoreSet,
-): LoadedProject {
-  return {
-    root: null,
-    pythonFiles: pythonFiles.sort(byPath),
-    otherFiles: otherFiles.sort(byPath),
-    skipped,
-    truncated,
-    isGitIgnored: (rel) => gitignore.ignores(rel),
-  };
-}
-
-/** Why inline content cannot be analysed, or null; the same rules as for files on disk. */
-function inlineSkipReason(content: string, limits: LoadLimits): string | null {
-  if (Buffer.byteLength(content, "utf8") > limits.maxFileBytes) return tooLargeReason(limits.maxFileBytes);
-  if (content.slice(0, 8 * 1024).includes("\0")) return BINARY_REASON;
-  return null;
-}
-
-function stripBom(content: string): string {
-  return content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
-}
-
-function loadCode(code: unknown, limits: LoadLimits): LoadedProject {
-  if (typeof code !== "string") throw new UserError(`"code" must be a string of Python source`);
-  const reason = inlineSkipReason(code, limits);
-  const files = reason === null ? [{ path: SNIPPET_PATH, absPath: null, content: stripBom(code) }] : [];
-  const skipped = reason === null ? [] : [{ file: SNIPPET_PATH, reason }];
-  return inlineProject(files, [], skipped, null, new GitIgnoreSet());
-}
-
-/** `\` to `/`, `.` and `..` folded where they can be, a leading `./` dropped: one spelling per file. */
-function normaliseInlinePath(raw: string): string {
-  const normal = path.posix.normalize(raw.replace(/\\/g, "/"));
-  return normal.startsWith("./") ? normal.slice(2) : normal;
-}
-
-function loadInlineFiles(files: unknown, limits: LoadLimits): LoadedProject {
-  if (!Array.isArray(files)) throw new UserError(`"files" must be a list of {path, content}`);
-  if (files.length === 0) throw new UserError(`"files" is empty; give at least one {path, content}`);
-  const pythonFiles: SourceFile[] = [];
-  const otherFiles: SourceFile[] = [];
-  const skipped: SkippedFile[] = [];
-  const gitignore = new GitIgnoreSet();
-  const seen = new Set<string>();
-  let truncated: string | null = null;
-  let taken = 0;
-  for (const [index, file] of files.entries()) {
-    const { path: rawPath, content } = (file ?? {}) as { path?: unknown; content?: unknown };
-    if (typeof rawPath !== "string" || rawPath.trim() === "") {
-      throw new UserError(`files[${index}] has an empty path; give each file a path such as "app/main.py"`);
-    }
-    if (rawPath.includes("\0")) throw new UserError(`files[${index}].path contains a NUL byte`);
-    if (typeof content !== "string") throw new UserError(`files[${index}] (${rawPath}) has no string "content"`);
-    const filePath = normaliseInlinePath(rawPath);
-    if (filePath === "." || filePath.endsWith("/")) {
-      throw new UserError(`files[${index}].path ${JSON.stringify(rawPath)} names a folder, not a file`);
-    }
-    if (seen.has(filePath)) {
-      throw new UserError(`files[${index}].path ${JSON.stringify(rawPath)} duplicates an earlier file (${filePath})`);
-    }
-    seen.add(filePath);
-    if (taken >= limits.maxFiles) {
-      truncated ??= limitMessage(limits.maxFiles, "limit");
-      continue; // keep validating the rest: a bad entry is still the caller's error to fix
-    }
-    const reason = inlineSkipReason(content, limits);
-    if (reason !== null) {
-      skipped.push({ file: filePath, reason });
-      continue;
-    }
-    taken++;
-    const source: SourceFile = { path: filePath, absPath: null, content: stripBom(content) };
-    (isPythonFile(filePath) ? pythonFiles : otherFiles).push(source);
-    const slash = filePath.lastIndexOf("/");
-    // Inline .gitignore files count as on disk, so the audit can tell what a project keeps out of git.
-    if (filePath.slice(slash + 1) === ".gitignore" && !filePath.startsWith("../") && !filePath.startsWith("/")) {
-      gitignore.add(slash === -1 ? "" : filePath.slice(0, slash), source.content);
-    }
-  }
-  return inlineProject(pythonFiles, otherFiles, skipped, truncated, gitignore);
 }
 
 async function loadPath(
@@ -208,7 +118,7 @@ async function loadFolder(
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.exclude ? { exclude: opts.exclude } : {}),
   });
-  const truncated = walk.stoppedBy === null ? null : limitMessage(walk.candidates.length, walk.stoppedBy);
+  const truncated = walk.stoppedBy === null ? null : stoppedMessage(walk.candidates.length, walk.stoppedBy);
   return readCandidates(root, walk.candidates, walk.skipped, truncated, walk.gitignore, limits, opts);
 }
 
@@ -273,7 +183,7 @@ async function readCandidates(
   const workers = Math.min(READ_CONCURRENCY, candidates.length - next);
   if (workers > 0 && !outOfTime) await Promise.all(Array.from({ length: workers }, worker));
   opts.signal?.throwIfAborted();
-  if (outOfTime) truncated = limitMessage(read, "time budget");
+  if (outOfTime) truncated = stoppedMessage(read, "time budget");
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return {
     root,

@@ -35,6 +35,11 @@ export interface WalkResult {
   gitignore: GitIgnoreSet;
 }
 
+/** The `truncated` sentence: "stopped after 20000 files (limit)". */
+export function stoppedMessage(count: number, by: "limit" | "time budget"): string {
+  return `stopped after ${count} files (${by})`;
+}
+
 type EntryType = "dir" | "file" | "broken" | "other";
 
 async function readIgnoreFile(absPath: string, maxFileBytes: number): Promise<string | null> {
