@@ -115,7 +115,10 @@ export class AccessPolicy {
   private noRootMessage(userPath: string): string {
     const what = typeof userPath === "string" && userPath !== "" ? `cannot read ${userPath}: ` : "";
     if (this.source === "flag") {
-      return `${what}none of the --root folders exist, so no folder may be read; start the server with --root DIR naming an existing folder`;
+      return (
+        `${what}none of the --root folders exist, so no folder may be read; ` +
+        `start the server with --root DIR naming an existing folder`
+      );
     }
     return (
       `${what}no folder is allowed to be read (the server was started in the file-system root and the client ` +
