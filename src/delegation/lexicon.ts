@@ -65,7 +65,9 @@ export function parseLexicon(text: string, source: string): Lexicon {
     raw = parseYaml(text);
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : "";
-    throw new UserError(`${source}: not valid YAML${where}: ${(err as Error).message.split("\n")[0]}`);
+    // The parser's message goes on with a code excerpt; its first line is the part worth showing.
+    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/:$/, "");
+    throw new UserError(`${source}: not valid YAML${where}: ${first}`);
   }
   const parsed = LexiconFileSchema.safeParse(raw);
   if (!parsed.success) {

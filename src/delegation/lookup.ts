@@ -132,8 +132,10 @@ function handleRationale(
     return `Handle in ${personaName}: no delegate's words matched; ${own}.`;
   }
   const theirs = `${best.row.delegate}'s ${quote(best.hits)} (score ${round(best.score)})`;
+  if (inHouse.score > best.score) return `Handle in ${personaName}: ${own} outweighs ${theirs}.`;
+  if (inHouse.score === best.score) return `Handle in ${personaName}: ${own} ties with ${theirs}; ties stay in-house.`;
   if (best.score < minScore) return `Handle in ${personaName}: ${theirs} is too little to delegate on; ${own}.`;
-  return `Handle in ${personaName}: ${own} outweighs ${theirs}.`;
+  return `Handle in ${personaName}: ${theirs} is not clearly ahead of ${own}.`;
 }
 
 /** The deciding words, strongest first, as the task wrote them. */

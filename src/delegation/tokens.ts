@@ -58,7 +58,7 @@ export function tokenize(text: string): Tokens {
       }
       if (parts.length === first) continue; // only underscores
     } else {
-      parts.push({ stem: stem(raw), start, end: start + raw.length });
+      parts.push({ stem: stem(raw), start, end: start + m[0].length });
     }
     words.push({ whole: stem(raw), first, last: parts.length - 1, start, end: start + m[0].length });
   }
