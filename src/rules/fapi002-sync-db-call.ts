@@ -1,16 +1,118 @@
-import type { Rule } from "./types.js";
+import type { Node } from "web-tree-sitter";
+import type { ModuleInfo, Scope } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
+import { callArguments, unparen } from "../python/syntax.js";
+import type { Rule, RuleHit } from "./types.js";
+import { calleeText, loopCalls } from "./fapi101-async-scope.js";
 
-// Placeholder being replaced by the real rule (see RULES.md FAPI002); registered so the registry is complete.
+/** Session methods that talk to the database (RULES.md FAPI002 case 1). */
+const QUERY_METHODS = new Set(["execute", "exec", "query", "get", "scalar", "scalars", "commit", "rollback", "flush", "refresh", "merge"]);
+
+/** Sync driver entry points (case 2), with the module paths they are re-exported under. */
+const SYNC_DRIVERS = new Set([
+  "sqlalchemy.create_engine",
+  "sqlalchemy.engine.create_engine",
+  "sqlmodel.create_engine",
+  "sqlite3.connect",
+  "psycopg2.connect",
+  "psycopg.connect",
+  "psycopg.Connection.connect",
+  "pymysql.connect",
+  "MySQLdb.connect",
+  "mysql.connector.connect",
+  "pymongo.MongoClient",
+  "pymongo.mongo_client.MongoClient",
+  "redis.Redis",
+  "redis.StrictRedis",
+  "redis.client.Redis",
+  "redis.from_url",
+  "redis.Redis.from_url",
+  "redis.StrictRedis.from_url",
+]);
+
+/**
+ * Callables that receive a session without running a query with it: builtins (`print`, `isinstance`, `id`),
+ * logging, `typing.cast`, `functools.partial` (only binds it; the call that runs it is checked where it happens).
+ */
+const INERT_MODULES = ["builtins.", "logging.", "typing.", "typing_extensions.", "functools.", "structlog.", "loguru."];
+const LOG_METHODS = new Set(["debug", "info", "warning", "warn", "error", "exception", "critical", "log", "trace", "success"]);
+
 export const fapi002: Rule = {
   code: "FAPI002",
   name: "sync-db-call",
   antiPattern: "Sync DB Calls",
   source: "anti-pattern",
-  severity: "warning",
-  message: "",
-  fix: "",
-  docs: { what: "", why: "", example: "", instead: "" },
-  check() {
-    return [];
+  severity: "error",
+  message: "Sync database call inside `async def`: it blocks the event loop, stalling every other request until the query returns",
+  fix: "`AsyncSession`: use `create_async_engine` and `async_sessionmaker`, depend on an `AsyncSession` and `await` its calls (or make the handler a plain `def` so FastAPI runs it in the thread pool).",
+  docs: {
+    what:
+      "Flags, in the own scope of an `async def` (nested def/lambda/class bodies excluded; calls handed uncalled to `run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, `run_in_executor` or `add_task` excluded): " +
+      "(1) `execute exec query get scalar scalars commit rollback flush refresh merge` called on a sync session (`sqlalchemy.orm.Session`/`sqlmodel.Session`, known from a parameter's annotation, a project type alias such as `SessionDep = Annotated[Session, Depends(get_db)]`, a `Depends(f)` whose project function `f` yields or returns a sync session, a local bound by a `sessionmaker(...)`/`scoped_session(...)` result, `Session(engine)` or `with Session(engine) as s`), in any module of the project; " +
+      "(2) sync driver entry points: `create_engine`, `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `MySQLdb.connect`, `mysql.connector.connect`, `pymongo.MongoClient`, `redis.Redis`, `redis.StrictRedis`, `redis.from_url` (resolved through imports and aliases, so `redis.asyncio.Redis` and a project module named `redis` do not match); " +
+      "(3) a call that is not awaited and passes a sync session as an argument (`crud.get_users(db)`, `UserService(db)`), since the callee runs its queries on the event loop. " +
+      "Decisions where RULES.md is silent: an awaited session method does not fire (the session is then really an async one, whatever its annotation says); case 3 skips calls of session methods themselves (case 1 covers them), calls of a project `async def` (calling it only creates a coroutine: its own body is checked where it is defined), " +
+      "builtins (`print`, `isinstance`, `len`, `id`, `repr`, `type`...), logging calls and `functools.partial`/`typing.cast`, none of which run a query. Constructing a project class with the session (`UserRepository(db)`) fires: the object exists to query with it on the loop. " +
+      "Sessions held in attributes (`self.db`) are not followed. Test code is checked like any other code.",
+    why:
+      "SQLAlchemy's `Session` does network I/O synchronously. Inside `async def` that I/O runs on the event loop thread, so while one query waits on the database no other request, websocket or background task of the worker makes progress; under load latency grows with every concurrent request. A sync `def` handler is fine: FastAPI runs it in a thread pool.",
+    example:
+      "@router.get(\"/users\")\nasync def list_users(db: Session = Depends(get_db)):\n    return db.query(User).all()",
+    instead:
+      "@router.get(\"/users\")\nasync def list_users(db: AsyncSession = Depends(get_async_db)):\n    result = await db.execute(select(User))\n    return result.scalars().all()",
+  },
+  check({ index }) {
+    const hits: RuleHit[] = [];
+    for (const { module, fn, fact, call, awaited } of loopCalls(index)) {
+      const callee = call.childForFieldName("function");
+      if (!callee) continue;
+      const where = `\`async def ${fn.name}\``;
+      const sessionMethod = callee.type === "attribute" && isSyncSession(index, module, fact.scope, callee.childForFieldName("object"));
+      if (sessionMethod) {
+        const method = callee.childForFieldName("attribute")?.text ?? "";
+        if (QUERY_METHODS.has(method) && !awaited) {
+          hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${where} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
+        }
+        continue;
+      }
+      if (awaited) continue;
+      const q = index.qualify(module, callee);
+      if (q && SYNC_DRIVERS.has(q)) {
+        hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
+        continue;
+      }
+      if (isInertCallee(index, module, fact.scope, callee, q)) continue;
+      const args = callArguments(call);
+      const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, fact.scope, a));
+      // `tasks.add_task(crud.cleanup, db)`: the session goes to a callable that runs off the loop.
+      if (session && !index.isOffloaded(module, session, fact.scope)) {
+        hits.push({
+          module,
+          node: call,
+          message: `\`${calleeText(call)}\` is given the sync session \`${session.text}\` inside ${where}: its queries run on the event loop; pass an \`AsyncSession\` and \`await\` async queries`,
+        });
+      }
+    }
+    return hits;
   },
 };
+
+function isSyncSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node | null): boolean {
+  if (!node) return false;
+  const n = unparen(node);
+  // Only names and attribute chains hold a session to pass around; `f(db.query(X))` is case 1 on the inner call.
+  if (n.type !== "identifier" && n.type !== "attribute") return false;
+  return index.valueTag(mod, scope, n) === "sync-session";
+}
+
+/** Calls that take a session without querying through it (see the docs' decisions). */
+function isInertCallee(index: ProjectIndex, mod: ModuleInfo, scope: Scope, callee: Node, q: string | null): boolean {
+  if (q && INERT_MODULES.some((m) => q.startsWith(m))) return true;
+  if (callee.type === "attribute") {
+    const method = callee.childForFieldName("attribute")?.text ?? "";
+    const obj = callee.childForFieldName("object");
+    if (LOG_METHODS.has(method) && obj && /log/i.test(obj.text)) return true;
+  }
+  const fn = index.functionFor(mod, callee, scope);
+  return !!fn && fn.isAsync;
+}

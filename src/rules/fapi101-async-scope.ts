@@ -1,0 +1,42 @@
+import type { Node } from "web-tree-sitter";
+import type { Fact, FunctionInfo, ModuleInfo } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
+
+/** A call that runs on the event loop: in an `async def`'s own scope and not handed to a thread. */
+export interface LoopCall {
+  module: ModuleInfo;
+  fn: FunctionInfo;
+  fact: Fact;
+  call: Node;
+  awaited: boolean;
+}
+
+/**
+ * The calls of every module that execute on the event loop (RULES.md "inside an `async def`", own scope, not
+ * offloaded). Nested def, lambda and class bodies have their own scope, so a `lambda: requests.get(u)` given to
+ * `run_in_threadpool` never shows up here, and defaults and decorators belong to the enclosing scope.
+ */
+export function* loopCalls(index: ProjectIndex): Generator<LoopCall> {
+  for (const module of index.modules) {
+    for (const fact of module.calls) {
+      const fn = fact.scope.kind === "function" ? fact.scope.fn : null;
+      if (!fn || !fn.isAsync || fact.scope !== fn.scope) continue;
+      if (index.isOffloaded(module, fact.node, fact.scope)) continue;
+      yield { module, fn, fact, call: fact.node, awaited: isAwaited(fact.node) };
+    }
+  }
+}
+
+/** `await f(x)`, `await (f(x))`. */
+export function isAwaited(call: Node): boolean {
+  let p = call.parent;
+  while (p?.type === "parenthesized_expression") p = p.parent;
+  return p?.type === "await";
+}
+
+/** The name a finding shows for a callee: `requests.get`, `db.query`, `crud.get_users`. */
+export function calleeText(call: Node): string {
+  const callee = call.childForFieldName("function");
+  const text = callee?.text ?? "call";
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text.replace(/\s+/g, "");
+}
