@@ -1,16 +1,248 @@
-import type { Rule } from "./types.js";
+import type { Node } from "web-tree-sitter";
+import type { ModuleInfo, Scope } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
+import { ASYNC_SESSION_TYPES, SYNC_SESSION_TYPES } from "../python/names.js";
+import { unparen } from "../python/syntax.js";
+import type { Rule, RuleHit } from "./types.js";
+import { isMainGuarded, localNames } from "./fapi001-scopes.js";
 
-// Placeholder being replaced by the real rule (see RULES.md FAPI001); registered so the registry is complete.
+const CONTAINER_FACTORIES = new Set([
+  "builtins.dict",
+  "builtins.list",
+  "builtins.set",
+  "collections.defaultdict",
+  "collections.OrderedDict",
+  "collections.Counter",
+  "collections.deque",
+]);
+
+const CONTAINER_LITERALS = new Set(["dictionary", "list", "set", "dictionary_comprehension", "list_comprehension", "set_comprehension"]);
+
+const MUTATING_METHODS = new Set([
+  "append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault", "add", "discard",
+  "sort", "reverse", "appendleft", "popleft", "extendleft",
+]);
+
+/** DB-API `connect` functions: each call opens a connection that the module would then share. */
+const CONNECT_CALLS = new Set([
+  "sqlite3.connect",
+  "psycopg2.connect",
+  "psycopg.connect",
+  "pymysql.connect",
+  "MySQLdb.connect",
+  "mysql.connector.connect",
+]);
+
 export const fapi001: Rule = {
   code: "FAPI001",
   name: "global-state",
   antiPattern: "Global State",
   source: "anti-pattern",
   severity: "warning",
-  message: "",
-  fix: "",
-  docs: { what: "", why: "", example: "", instead: "" },
-  check() {
-    return [];
+  message: "Module-level state shared by every request: hand it to handlers through a dependency instead",
+  fix: "`Depends()`: provide the state or session from a dependency (a `yield` dependency for sessions and connections, `app.state` set in the lifespan for shared resources) instead of a module global.",
+  docs: {
+    what:
+      "Flags module-level state that requests share: (1) a module-level dict/list/set (literal, comprehension, or `dict()`/`list()`/`set()`/`defaultdict()`/`OrderedDict()`/`Counter()`/`deque()`) that a function of the same module mutates (item assignment or deletion, augmented item assignment, or a mutating method such as `append`, `update`, `pop`, also on an item of the container, `subs[room].append(ws)`), reported on the module-level assignment; (2) every `global` statement inside a function, reported on the `global` line; (3) a DB session or DB-API connection opened at import time and bound to a module or class attribute or a parameter default (`SessionLocal()` for any `sessionmaker`/`async_sessionmaker`/`scoped_session` result, `Session(engine)`, `AsyncSession(engine)`, a project function returning a session, `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `MySQLdb.connect`, `mysql.connector.connect`), reported on that binding. " +
+      "Decisions: test code is not checked (module-level fakes mutated by test helpers are a testing technique, not app state); a container mutated only from another module is not reported (the rule looks at the functions of the defining module); a function that binds the same name locally (parameter, assignment, loop target, import) mutates its own value, not the global; mutations at import time (module level or in a class body) do not count; code under `if __name__ == \"__main__\":` is a script, not server state, and is skipped; a session opened in a module-level `with` block is closed by it and is not reported; engines, session factories, `FastAPI()`, `APIRouter()`, loggers, settings and pooled clients (`MongoClient`, `Redis`, `httpx.AsyncClient`) are never reported.",
+    why:
+      "Module globals live as long as the worker process and are shared by every request on it: concurrent requests race on them, each worker (and each replica) holds a different copy, and tests cannot replace them. A session or connection opened at import time is used by all requests at once, outlives failed transactions and is never closed. Dependencies give each request its own value and let tests override it with `app.dependency_overrides`.",
+    example:
+      'items = {}\nSessionLocal = sessionmaker(bind=engine)\ndb = SessionLocal()\n\n@app.post("/items/{item_id}")\nasync def create_item(item_id: int, item: Item):\n    items[item_id] = item\n    db.add(ItemRow(id=item_id))\n    db.commit()',
+    instead:
+      'def get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.close()\n\n@app.post("/items/{item_id}")\ndef create_item(item_id: int, item: Item, db: Session = Depends(get_db)):\n    db.add(ItemRow(id=item_id, name=item.name))\n    db.commit()',
+  },
+  check({ index }) {
+    const hits: RuleHit[] = [];
+    for (const mod of index.modules) {
+      if (mod.isTest) continue;
+      hits.push(...mutatedContainers(index, mod), ...globalStatements(mod), ...openedSessions(index, mod));
+    }
+    return hits;
   },
 };
+
+function globalStatements(mod: ModuleInfo): RuleHit[] {
+  return mod.globals
+    .filter((fact) => fact.scope.kind === "function")
+    .map((fact) => ({ module: mod, node: fact.node, message: `\`${fact.node.text}\` rebinds module state from a function: every request shares it` }));
+}
+
+/** Module-level names bound to a mutable container, with the assignment that binds each. */
+function moduleContainers(index: ProjectIndex, mod: ModuleInfo): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  for (const fact of mod.assignments) {
+    if (fact.scope.kind !== "module" || fact.node.parent?.type === "assignment") continue;
+    if (isMainGuarded(fact.node)) continue;
+    // `a = b = {}`: every name in the chain is bound to the container.
+    const names: string[] = [];
+    let node: Node | null = fact.node;
+    let value: Node | null = null;
+    while (node?.type === "assignment") {
+      const left = node.childForFieldName("left");
+      if (left?.type === "identifier") names.push(left.text);
+      value = node.childForFieldName("right");
+      node = value;
+    }
+    if (!value || !isContainer(index, mod, value)) continue;
+    for (const name of names) {
+      const list = out.get(name) ?? [];
+      list.push(fact.node);
+      out.set(name, list);
+    }
+  }
+  return out;
+}
+
+function isContainer(index: ProjectIndex, mod: ModuleInfo, value: Node): boolean {
+  const n = unparen(value);
+  if (CONTAINER_LITERALS.has(n.type)) return true;
+  if (n.type !== "call") return false;
+  const q = index.qualify(mod, n.childForFieldName("function"));
+  return q !== null && CONTAINER_FACTORIES.has(q);
+}
+
+function mutatedContainers(index: ProjectIndex, mod: ModuleInfo): RuleHit[] {
+  const containers = moduleContainers(index, mod);
+  if (containers.size === 0) return [];
+  const mutated = new Map<string, string>();
+  const note = (target: Node | null, scope: Scope, how: string) => {
+    const name = rootName(target);
+    if (!name || !containers.has(name) || mutated.has(name)) return;
+    if (!inFunction(scope) || isShadowed(scope, name)) return;
+    mutated.set(name, how);
+  };
+  for (const fact of mod.assignments) {
+    for (const target of targets(fact.node.childForFieldName("left"))) {
+      if (target.type === "subscript") note(target, fact.scope, "item assignment");
+    }
+  }
+  for (const fact of mod.augmentedAssignments) {
+    const left = fact.node.childForFieldName("left");
+    if (left?.type === "subscript") note(left, fact.scope, "augmented item assignment");
+  }
+  for (const fact of mod.deletes) {
+    for (const child of fact.node.namedChildren) {
+      for (const target of targets(child)) if (target.type === "subscript") note(target, fact.scope, "`del`");
+    }
+  }
+  for (const fact of mod.calls) {
+    const callee = fact.node.childForFieldName("function");
+    if (callee?.type !== "attribute") continue;
+    const method = callee.childForFieldName("attribute")?.text ?? "";
+    if (MUTATING_METHODS.has(method)) note(callee.childForFieldName("object"), fact.scope, `\`.${method}()\``);
+  }
+  const hits: RuleHit[] = [];
+  for (const [name, how] of mutated) {
+    for (const assign of containers.get(name) ?? []) {
+      hits.push({
+        module: mod,
+        node: assign,
+        end: assign.childForFieldName("left") ?? assign,
+        message: `Module-level container \`${name}\` is mutated by a function (${how}): every request on the worker shares it`,
+      });
+    }
+  }
+  return hits;
+}
+
+/** Assignment targets, with tuple and list patterns flattened. */
+function targets(node: Node | null): Node[] {
+  if (!node) return [];
+  const n = unparen(node);
+  if (n.type === "pattern_list" || n.type === "tuple_pattern" || n.type === "list_pattern" || n.type === "expression_list" || n.type === "tuple" || n.type === "list") {
+    return n.namedChildren.flatMap((c) => (c ? targets(c) : []));
+  }
+  return [n];
+}
+
+/** `x` for `x`, `x[k]`, `x[k][j]`: mutating an item of the container mutates shared state too. */
+function rootName(node: Node | null): string | null {
+  let n = node ? unparen(node) : null;
+  while (n?.type === "subscript") {
+    const value = n.childForFieldName("value");
+    n = value ? unparen(value) : null;
+  }
+  return n?.type === "identifier" ? n.text : null;
+}
+
+function inFunction(scope: Scope): boolean {
+  for (let s: Scope | null = scope; s; s = s.parent) if (s.kind === "function" || s.kind === "lambda") return true;
+  return false;
+}
+
+/** Whether a function (or lambda) between the scope and the module binds the name itself. */
+function isShadowed(scope: Scope, name: string): boolean {
+  for (let s: Scope | null = scope; s && s.kind !== "module"; s = s.parent) {
+    // Class bodies do not enclose the functions defined in them.
+    if (s.kind === "class") continue;
+    const locals = localNames(s);
+    if (locals.globals.has(name)) return false;
+    if (locals.bound.has(name)) return true;
+  }
+  return false;
+}
+
+/** Sessions and connections opened while the module is imported. */
+function openedSessions(index: ProjectIndex, mod: ModuleInfo): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const fact of mod.calls) {
+    if (fact.scope.kind !== "module" && fact.scope.kind !== "class") continue;
+    const what = opensSession(index, mod, fact.scope, fact.node);
+    if (!what) continue;
+    const binding = bindingOf(fact.node);
+    if (!binding || isMainGuarded(binding)) continue;
+    hits.push({
+      module: mod,
+      node: binding,
+      message: `${what} is opened at import time and shared by every request: open it per request in a dependency`,
+    });
+  }
+  return hits;
+}
+
+function opensSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, call: Node): string | null {
+  const callee = call.childForFieldName("function");
+  if (!callee) return null;
+  const q = index.qualify(mod, callee);
+  if (q && CONNECT_CALLS.has(q)) return `A DB-API connection (\`${q}\`)`;
+  if (q && (SYNC_SESSION_TYPES.has(q) || ASYNC_SESSION_TYPES.has(q)) && !/scoped_session$/.test(q)) return "A database session";
+  const tag = index.valueTag(mod, scope, callee);
+  if (tag === "sync-sessionmaker" || tag === "async-sessionmaker") return "A database session";
+  // A project function that returns (not yields) a session: calling it opens one. A generator would not run.
+  const fn = index.functionFor(mod, callee, scope);
+  if (fn && !fn.module.yields.some((y) => y.scope === fn.scope)) {
+    const t = index.functionTag(fn);
+    if (t === "sync-session" || t === "async-session") return "A database session";
+  }
+  return null;
+}
+
+/**
+ * The module-level binding that keeps the call's result: the assignment statement, or the parameter whose
+ * default it is. A bare expression or a `with` block does not keep a session around.
+ */
+function bindingOf(call: Node): Node | null {
+  let outermostAssign: Node | null = null;
+  for (let p = call.parent; p; p = p.parent) {
+    switch (p.type) {
+      case "assignment":
+        outermostAssign = p;
+        break;
+      case "default_parameter":
+      case "typed_default_parameter":
+        return p;
+      case "expression_statement":
+        return outermostAssign;
+      case "with_statement":
+      case "with_item":
+      case "decorator":
+      case "function_definition":
+      case "class_definition":
+      case "lambda":
+      case "module":
+        return null;
+    }
+  }
+  return null;
+}
