@@ -2,6 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerContext } from "../context.js";
 import { registerGetPersonaTool } from "./get-persona.js";
 import { registerListPersonasTool } from "./list-personas.js";
+import { registerLookupDelegationTool } from "./lookup-delegation.js";
 import { registerScanAntiPatternsTool } from "./scan-anti-patterns.js";
 
 // One line per tool: the order here is the order of tools/list.
@@ -9,6 +10,7 @@ const REGISTRATIONS: ((server: McpServer, ctx: ServerContext) => void)[] = [
   registerListPersonasTool,
   registerGetPersonaTool,
   registerScanAntiPatternsTool,
+  registerLookupDelegationTool,
 ];
 
 export function registerTools(server: McpServer, ctx: ServerContext): void {
