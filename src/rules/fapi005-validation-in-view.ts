@@ -1,16 +1,173 @@
-import type { Rule } from "./types.js";
+import type { Node } from "web-tree-sitter";
+import type { FunctionInfo } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
+import { argument, callArguments, unparen } from "../python/syntax.js";
+import { statusCodeOf } from "./helpers.js";
+import { InputCondition, requestInputs } from "./fapi005-input-condition.js";
+import type { Rule, RuleHit } from "./types.js";
 
-// Placeholder being replaced by the real rule (see RULES.md FAPI005); registered so the registry is complete.
+const VALIDATION_STATUSES = new Set([400, 422]);
+
 export const fapi005: Rule = {
   code: "FAPI005",
   name: "validation-in-view",
   antiPattern: "Validation in View",
   source: "anti-pattern",
   severity: "warning",
-  message: "",
-  fix: "",
-  docs: { what: "", why: "", example: "", instead: "" },
-  check() {
-    return [];
+  message:
+    "Route handler validates its own request input and raises a 400/422: the constraint belongs on the input's type, where FastAPI enforces and documents it",
+  fix: "Pydantic Field validators: move the check onto the input, as a `Field(...)`/`Query(...)`/`Path(...)` constraint (`min_length`, `gt`, `pattern`, `Literal[...]`) or a `@field_validator`/`@model_validator` on the body model.",
+  docs: {
+    what:
+      "Flags an `if` (or `elif`) in a route handler's own scope whose body raises `HTTPException` or `RequestValidationError` " +
+      "with status 400 or 422 (a literal, `status.HTTP_400_BAD_REQUEST`, `status.HTTP_422_UNPROCESSABLE_ENTITY`/`_CONTENT`, " +
+      "`HTTPStatus.BAD_REQUEST`, ...; positional or `status_code=`), when the condition looks only at the handler's request " +
+      "input: its path, query, header, cookie, body, form and file parameters and their attributes, literals, module-level " +
+      "constants bound to literals (or to `re.compile(...)`), and side-effect-free builtins and standard-library functions " +
+      "(`len`, `isinstance`, `any`, `all`, `min`, `re.match`, `os.path.splitext`, `datetime.now`, ...) and pure `str`/`dict`/`set` " +
+      "methods called on input (`.strip()`, `.isdigit()`, `.startswith()`, `.get()`, ...). " +
+      "Decisions: each `elif` is its own check, reported on the `elif` line; an `else:` that raises is reported on the `if` " +
+      "line when every condition of the chain qualifies; the raise must be a statement of the branch itself, so a raise " +
+      "inside a nested `if` is judged with that inner `if` (a raise under `for`, `try` or `with` in the branch is not followed); " +
+      "an exception bound to a name (in the handler or at module level, here or in another module) is followed to its " +
+      "`HTTPException(...)` call; project subclasses of `RequestValidationError` count, other project exception classes do not. " +
+      "Not request input, so the `if` does not fire: parameters filled by `Depends()`/`Security()` (they were loaded, often from " +
+      "the database), `Request`, `WebSocket`, `Response`, `BackgroundTasks`, `SecurityScopes` and `HTTPConnection` parameters, " +
+      "`self`/`cls`, a parameter reassigned in the handler before the `if`, and any local variable, even one computed from " +
+      "input (`name = item.name.strip()`): RULES.md asks for conditions on the parameters themselves. A call to a project " +
+      "function or to an unknown method, `await`, settings objects and other non-literal module names disqualify the `if`. " +
+      "A condition must reference at least one input parameter. An equality test of a credential-named input against a " +
+      "constant (`x_token != SECRET`) is an authentication check, reported by FAPI003, not here. Websocket handlers are " +
+      "not checked.",
+    why:
+      "A check written in the handler body runs after FastAPI has already accepted the request, so the constraint is " +
+      "invisible in the OpenAPI schema, clients cannot know it, the error shape differs from FastAPI's own 422 errors, and " +
+      "every other endpoint taking the same input has to repeat it. Declared on the model or parameter, the constraint is " +
+      "enforced before the handler runs, documented in /docs, and reported in the standard validation error format.",
+    example:
+      "from fastapi import FastAPI, HTTPException\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n" +
+      "class UserIn(BaseModel):\n    username: str\n\n\n" +
+      '@app.post("/users")\nasync def create_user(user: UserIn):\n    if len(user.username) < 3:\n' +
+      '        raise HTTPException(status_code=422, detail="username too short")\n    return user',
+    instead:
+      "from fastapi import FastAPI\nfrom pydantic import BaseModel, Field\n\napp = FastAPI()\n\n\n" +
+      "class UserIn(BaseModel):\n    username: str = Field(min_length=3)\n\n\n" +
+      '@app.post("/users")\nasync def create_user(user: UserIn) -> UserIn:\n    return user',
+  },
+  check({ index }) {
+    const hits: RuleHit[] = [];
+    for (const route of index.routes()) {
+      if (route.kind !== "http") continue;
+      const fn = route.fn;
+      const inputs = requestInputs(index, fn);
+      if (inputs.size === 0) continue;
+      for (const fact of fn.module.ifs) {
+        if (fact.scope !== fn.scope) continue;
+        hits.push(...checkIf(index, fn, inputs, fact.node));
+      }
+    }
+    return hits;
   },
 };
+
+/** The `if`, each `elif`, and an `else` judged against the whole chain. */
+function checkIf(index: ProjectIndex, fn: FunctionInfo, inputs: Set<string>, ifNode: Node): RuleHit[] {
+  const hits: RuleHit[] = [];
+  const judge = (condition: Node | null) => (condition ? new InputCondition(index, fn, inputs, ifNode.startIndex).qualifies(condition) : false);
+  const branches: { node: Node; condition: Node | null; body: Node | null }[] = [
+    { node: ifNode, condition: ifNode.childForFieldName("condition"), body: ifNode.childForFieldName("consequence") },
+  ];
+  let elseBody: Node | null = null;
+  for (const alt of ifNode.childrenForFieldName("alternative")) {
+    if (alt?.type === "elif_clause") branches.push({ node: alt, condition: alt.childForFieldName("condition"), body: alt.childForFieldName("consequence") });
+    else if (alt?.type === "else_clause") elseBody = alt.childForFieldName("body");
+  }
+  const verdicts = branches.map((b) => judge(b.condition));
+  branches.forEach((b, i) => {
+    if (verdicts[i] && b.condition && raisesValidationError(index, fn, b.body)) hits.push({ module: fn.module, node: b.node, end: b.condition });
+  });
+  const condition = branches[0]?.condition;
+  if (elseBody && condition && verdicts.every(Boolean) && hits.every((h) => h.node !== ifNode) && raisesValidationError(index, fn, elseBody)) {
+    hits.push({ module: fn.module, node: ifNode, end: condition });
+  }
+  return hits;
+}
+
+/** Whether a branch body raises a 400/422 as one of its own statements. */
+function raisesValidationError(index: ProjectIndex, fn: FunctionInfo, body: Node | null): boolean {
+  if (!body) return false;
+  for (const stmt of body.namedChildren) {
+    if (stmt?.type !== "raise_statement") continue;
+    const exc = stmt.namedChildren.find((c) => c && c !== stmt.childForFieldName("cause"));
+    if (exc && isValidationException(index, fn, exc, stmt.startIndex, 0)) return true;
+  }
+  return false;
+}
+
+function isValidationException(index: ProjectIndex, fn: FunctionInfo, expr: Node, before: number, depth: number): boolean {
+  if (depth > 4) return false;
+  const n = unparen(expr);
+  if (n.type === "call") {
+    const callee = n.childForFieldName("function");
+    const kind = exceptionKind(index, fn, callee);
+    if (kind === "validation") return true;
+    if (kind !== "http") return false;
+    const status = argument(callArguments(n), 0, "status_code");
+    const code = statusCodeOf(index, fn.module, status);
+    return code !== null && VALIDATION_STATUSES.has(code);
+  }
+  if (n.type === "identifier") {
+    // `bad = HTTPException(400, ...)` earlier in the handler, or a module-level exception.
+    const local = lastLocalBinding(fn, n.text, before);
+    if (local) return isValidationException(index, fn, local, before, depth + 1);
+  }
+  if (n.type === "identifier" || n.type === "attribute") {
+    const r = index.resolve(fn.module, n);
+    if (r?.def.kind === "value" && r.def.value.type === "call") return isValidationExceptionIn(index, r.module, r.def.value);
+  }
+  return false;
+}
+
+/** A module-level `HTTPException(...)` call, judged in its own module. */
+function isValidationExceptionIn(index: ProjectIndex, mod: FunctionInfo["module"], call: Node): boolean {
+  const callee = call.childForFieldName("function");
+  const q = index.qualify(mod, callee) ?? callee?.text ?? "";
+  if (isFastapiName(q, "RequestValidationError")) return true;
+  if (!isFastapiName(q, "HTTPException")) return false;
+  const code = statusCodeOf(index, mod, argument(callArguments(call), 0, "status_code"));
+  return code !== null && VALIDATION_STATUSES.has(code);
+}
+
+function exceptionKind(index: ProjectIndex, fn: FunctionInfo, callee: Node | null): "http" | "validation" | null {
+  if (!callee) return null;
+  const q = index.qualify(fn.module, callee) ?? callee.text;
+  if (isFastapiName(q, "HTTPException")) return "http";
+  if (isFastapiName(q, "RequestValidationError")) return "validation";
+  // A project subclass of RequestValidationError is a 422 whatever it is called.
+  for (let cls = index.classFor(fn.module, callee), depth = 0; cls && depth < 8; depth++) {
+    let next: typeof cls | null = null;
+    for (const base of cls.bases) {
+      const bq = index.qualify(cls.module, base) ?? base.text;
+      if (isFastapiName(bq, "RequestValidationError")) return "validation";
+      next ??= index.classFor(cls.module, base);
+    }
+    cls = next;
+  }
+  return null;
+}
+
+/** `fastapi.HTTPException`, `starlette.exceptions.HTTPException`, or the bare name when a snippet has no import. */
+function isFastapiName(qualified: string, name: string): boolean {
+  if (qualified === name) return true;
+  return (qualified.startsWith("fastapi.") || qualified.startsWith("starlette.")) && qualified.endsWith(`.${name}`);
+}
+
+function lastLocalBinding(fn: FunctionInfo, name: string, before: number): Node | null {
+  let found: Node | null = null;
+  for (const fact of fn.module.assignments) {
+    if (fact.scope !== fn.scope || fact.node.startIndex >= before) continue;
+    const left = fact.node.childForFieldName("left");
+    if (left?.type === "identifier" && left.text === name) found = fact.node.childForFieldName("right");
+  }
+  return found;
+}
