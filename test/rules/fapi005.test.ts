@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { places, scanFiles } from "./helpers.js";
+
+describe("FAPI005 across files", () => {
+  it("treats parameters filled through an imported Annotated alias as dependencies, not request input", async () => {
+    const result = await scanFiles(
+      {
+        "app/deps.py": [
+          "from typing import Annotated",
+          "from fastapi import Depends",
+          "",
+          "def get_current_user():",
+          "    return None",
+          "",
+          "CurrentUser = Annotated[dict, Depends(get_current_user)]",
+          "",
+        ].join("\n"),
+        "app/errors.py": 'from fastapi import HTTPException\n\nBAD_LIMIT = HTTPException(status_code=400, detail="limit too high")\nMAX_LIMIT = 100\n',
+        "app/routes.py": [
+          "from fastapi import APIRouter",
+          "from app.deps import CurrentUser",
+          "from app.errors import BAD_LIMIT, MAX_LIMIT",
+          "",
+          "router = APIRouter()",
+          "",
+          '@router.get("/items")',
+          "async def items(user: CurrentUser, limit: int = 10):",
+          '    if not user["active"]:',
+          "        raise BAD_LIMIT",
+          "    if limit > MAX_LIMIT:",
+          "        raise BAD_LIMIT",
+          "    return []",
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI005"] },
+    );
+    expect(places(result)).toEqual(["app/routes.py:11 FAPI005"]);
+  });
+});

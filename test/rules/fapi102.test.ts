@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { places, scanFiles } from "./helpers.js";
+
+describe("FAPI102 across files", () => {
+  it("follows the origins list and CORSMiddleware through project imports", async () => {
+    const result = await scanFiles(
+      {
+        "app/core/cors.py": 'from starlette.middleware.cors import CORSMiddleware\n\nORIGINS = ["*"]\nSAFE = ["https://app.example.com"]\n',
+        "app/main.py": [
+          "from fastapi import FastAPI",
+          "from app.core import cors",
+          "from app.core.cors import CORSMiddleware, ORIGINS, SAFE",
+          "",
+          "app = FastAPI()",
+          "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=cors.ORIGINS, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=SAFE, allow_credentials=True)",
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI102"] },
+    );
+    expect(places(result)).toEqual(["app/main.py:6 FAPI102", "app/main.py:7 FAPI102"]);
+  });
+
+  it("does not take a project class that happens to be called CORSMiddleware for Starlette's", async () => {
+    const result = await scanFiles(
+      {
+        "app/cors.py": "class CORSMiddleware:\n    def __init__(self, app, **kw):\n        self.app = app\n",
+        "app/main.py": 'from fastapi import FastAPI\nfrom app.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n',
+      },
+      { select: ["FAPI102"] },
+    );
+    expect(places(result)).toEqual([]);
+  });
+});
