@@ -184,6 +184,11 @@ export class ProjectIndex {
 
   /** The project function an expression names, if any. */
   functionFor(mod: ModuleInfo, node: Node | null, scope?: Scope): FunctionInfo | null {
+    // A def nested in the calling function (route factories: `async def h(): ...; router.add_api_route("/", h)`).
+    if (scope && node && unparen(node).type === "identifier") {
+      const local = enclosingDef(mod, scope, unparen(node).text);
+      if (local) return local;
+    }
     const r = this.resolve(mod, node, scope);
     return r?.def.kind === "function" ? r.def.fn : null;
   }
@@ -539,6 +544,17 @@ function tagOfTypeName(q: string): ValueTag | null {
   if (ASYNC_SESSIONMAKERS.has(q)) return "async-sessionmaker";
   if (REQUESTS_SESSION_TYPES.has(q)) return "requests-session";
   if (HTTPX_CLIENT_TYPES.has(q)) return "httpx-client";
+  return null;
+}
+
+/** The function named `name` defined in `scope` or an enclosing function scope (class bodies are not enclosing). */
+function enclosingDef(mod: ModuleInfo, scope: Scope, name: string): FunctionInfo | null {
+  for (let s: Scope | null = scope; s && s.kind !== "module"; s = s.parent) {
+    if (s.kind === "class" && s !== scope) continue;
+    let found: FunctionInfo | null = null;
+    for (const fn of mod.functions) if (fn.outer === s && fn.name === name) found = fn;
+    if (found) return found;
+  }
   return null;
 }
 

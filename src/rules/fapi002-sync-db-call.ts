@@ -81,11 +81,10 @@ export const fapi002: Rule = {
         hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
         continue;
       }
-      if (isInertCallee(index, module, fact.scope, callee, q)) continue;
       const args = callArguments(call);
       const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, fact.scope, a));
       // `tasks.add_task(crud.cleanup, db)`: the session goes to a callable that runs off the loop.
-      if (session && !index.isOffloaded(module, session, fact.scope)) {
+      if (session && !index.isOffloaded(module, session, fact.scope) && !isInertCallee(index, module, fact.scope, callee, q)) {
         hits.push({
           module,
           node: call,
