@@ -1,16 +1,239 @@
-import type { Rule } from "./types.js";
+import type { Node } from "web-tree-sitter";
+import type { ClassInfo, FunctionInfo, ModuleInfo, ParamInfo } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
+import { ANNOTATED } from "../python/names.js";
+import { argument, callArguments, genericParts, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
+import type { Rule, RuleHit } from "./types.js";
+import { assignedLiterals, credentialLiteral, envRead, isSecretName } from "./fapi003-secrets.js";
 
-// Placeholder being replaced by the real rule (see RULES.md FAPI003); registered so the registry is complete.
+const JWT_CALLS = new Set([
+  "jwt.encode",
+  "jwt.decode",
+  "jwt.api_jwt.encode",
+  "jwt.api_jwt.decode",
+  "jose.jwt.encode",
+  "jose.jwt.decode",
+]);
+
+const HEADER_PARAM = new Set(["fastapi.Header", "fastapi.params.Header"]);
+const AUTH_HEADER = /authorization|api-key|api_key|apikey|token/i;
+const REQUEST_TYPES = /^(fastapi|starlette)(\..+)?\.(Request|HTTPConnection)$/;
+
 export const fapi003: Rule = {
   code: "FAPI003",
   name: "hardcoded-auth",
   antiPattern: "Hardcoded Auth",
   source: "anti-pattern",
-  severity: "warning",
-  message: "",
-  fix: "",
-  docs: { what: "", why: "", example: "", instead: "" },
-  check() {
-    return [];
+  severity: "error",
+  message: "Hardcoded credential or hand-rolled auth check: authenticate through a Security dependency",
+  fix: "`Security` deps: read credentials with a security scheme (`OAuth2PasswordBearer`, `APIKeyHeader`, `HTTPBearer`) inside a dependency and require it with `Security(...)`/`Depends(...)`; load secrets from the environment (pydantic-settings, no literal default) and compare them with `secrets.compare_digest`.",
+  docs: {
+    what:
+      "Flags (1) a non-empty string or bytes literal given to a secret-named target: a variable, attribute, class field (pydantic `Settings` defaults included), keyword argument or parameter default named like `password`, `secret_key`, `api_key`, `client_secret`, `access_token`, `x_token` (case-insensitive, camelCase split), directly or as `SecretStr(...)`, a `Field(default=...)`/`Query(...)`/`Header(...)` default, the fallback of `os.getenv`/`os.environ.get` or of a Starlette/decouple `config(...)` read, or a branch of `or`/`... if ... else ...`; and a literal secret key passed to `jwt.encode`/`jwt.decode` (reported on the literal); " +
+      "(2) an `==`/`!=` comparison between such a name and a non-empty string literal (reported on the comparison); " +
+      "(3) in a route handler's own scope, a read of `request.headers[...]`/`request.headers.get(...)` for an `Authorization`, API-key or token header, or a `Header()` parameter for one (reported on that line); dependencies do not fire here, which is where this belongs. " +
+      "Never fires on names ending `_url _uri _endpoint _prefix _algorithm _type _header _name _field _path _expire _expires _minutes` (so `token_type`, `API_KEY_NAME`, `tokenUrl`), on `bearer`/`basic` and JWT algorithm names, on empty strings, on f-strings with placeholders, or on values read from the environment without a literal fallback, and never on dict keys (`{\"password\": ...}` is data, not an assignment). " +
+      "Decisions: test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) skips (1) only, as RULES.md says; comparisons inside `assert` statements never fire anywhere (an assertion checks a result, it does not grant access); members of an `Enum` class are labels, not secrets; an environment read whose variable name is secret-like (`os.getenv(\"JWT_SECRET\", \"dev\")`) fires on its fallback whatever it is assigned to; a `Header()` parameter fires when its name matches the pattern or the header it reads (its alias, or its name with `-` for `_`) is an Authorization, API-key or token header; placeholder values such as `\"changethis\"` are findings, because they ship.",
+    why:
+      "A secret in source code is in every clone, fork, log of the repository and image layer, and cannot be rotated without a deploy. Comparing a request value with a literal hard-wires one shared credential, with a timing side channel. Reading auth headers by hand in each handler scatters the check, is easy to forget on a new route, and leaves the scheme out of OpenAPI, so /docs has no Authorize button.",
+    example:
+      'SECRET_KEY = "changethis"\n\n@app.get("/items/")\nasync def read_items(x_token: str = Header()):\n    if x_token != "fake-super-secret-token":\n        raise HTTPException(status_code=401)\n    return items',
+    instead:
+      'class Settings(BaseSettings):\n    secret_key: SecretStr\n    api_token: SecretStr\n\napi_key_header = APIKeyHeader(name="X-Token")\n\ndef verify_token(token: str = Security(api_key_header), settings: Settings = Depends(get_settings)) -> None:\n    if not secrets.compare_digest(token, settings.api_token.get_secret_value()):\n        raise HTTPException(status_code=401)\n\n@app.get("/items/", dependencies=[Security(verify_token)])\nasync def read_items():\n    return items',
+  },
+  check({ index }) {
+    const hits: RuleHit[] = [];
+    const seen = new Set<number>();
+    const add = (mod: ModuleInfo, node: Node, message: string) => {
+      if (seen.has(node.id)) return;
+      seen.add(node.id);
+      hits.push({ module: mod, node, message });
+    };
+    for (const mod of index.modules) {
+      if (!mod.isTest) hardcodedSecrets(index, mod, add);
+      literalComparisons(mod, add);
+    }
+    for (const route of index.routes()) {
+      if (route.kind === "http") manualHeaders(index, route.fn, add);
+    }
+    return hits;
   },
 };
+
+type Add = (mod: ModuleInfo, node: Node, message: string) => void;
+
+const secretMessage = (name: string) =>
+  `Hardcoded secret assigned to \`${name}\`: load it from the environment (pydantic-settings, no literal default)`;
+
+/** (1) Literals given to secret-named variables, fields, keywords and parameters, and literal JWT keys. */
+function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void {
+  for (const fact of mod.assignments) {
+    if (fact.scope.kind === "class" && fact.scope.cls && isEnumClass(index, fact.scope.cls)) continue;
+    for (const [target, value] of pairs(fact.node.childForFieldName("left"), fact.node.childForFieldName("right"))) {
+      const name = targetName(target);
+      if (!name || !isSecretName(name)) continue;
+      for (const lit of assignedLiterals(index, mod, value)) add(mod, lit, secretMessage(name));
+    }
+  }
+  for (const fn of mod.functions) {
+    for (const p of fn.params) {
+      if (!p.default || !isSecretName(p.name)) continue;
+      for (const lit of assignedLiterals(index, mod, p.default)) add(mod, lit, `Hardcoded secret as the default of parameter \`${p.name}\`: require it, or inject it from settings`);
+    }
+  }
+  for (const fact of mod.calls) {
+    const call = fact.node;
+    const args = call.childForFieldName("arguments");
+    if (args?.type === "argument_list") {
+      for (const kw of args.namedChildren) {
+        if (kw?.type !== "keyword_argument") continue;
+        const name = kw.childForFieldName("name")?.text;
+        if (!name || !isSecretName(name)) continue;
+        for (const lit of assignedLiterals(index, mod, kw.childForFieldName("value"))) add(mod, lit, secretMessage(name));
+      }
+    }
+    const q = index.qualify(mod, call.childForFieldName("function"));
+    if (q && JWT_CALLS.has(q)) {
+      const lit = credentialLiteral(argument(callArguments(call), 1, "key"));
+      if (lit) add(mod, lit, `Hardcoded JWT signing key in \`${q}\`: load it from settings`);
+    }
+    const env = envRead(index, mod, call);
+    if (env?.key && isSecretName(env.key)) {
+      for (const lit of assignedLiterals(index, mod, env.fallback)) add(mod, lit, `Hardcoded fallback for secret \`${env.key}\`: fail when it is not set instead`);
+    }
+  }
+}
+
+/** Target/value pairs of an assignment, unpacking `a, b = "x", "y"`; `a = b = "x"` gives `a` the chain's value. */
+function pairs(left: Node | null, right: Node | null): [Node, Node | null][] {
+  if (!left) return [];
+  const value = right && unparen(right).type === "assignment" ? chainValue(unparen(right)) : right;
+  const l = unparen(left);
+  const isSeq = (n: Node | null) => !!n && ["pattern_list", "tuple_pattern", "list_pattern", "expression_list", "tuple", "list"].includes(n.type);
+  if (!isSeq(l)) return [[l, value]];
+  const targets = l.namedChildren.filter((c): c is Node => !!c);
+  const v = value ? unparen(value) : null;
+  const values = v && isSeq(v) ? v.namedChildren.filter((c): c is Node => !!c) : null;
+  if (!values || values.length !== targets.length) return [];
+  return targets.flatMap((t, i) => pairs(t, values[i] ?? null));
+}
+
+function chainValue(assign: Node): Node | null {
+  let v: Node | null = assign;
+  while (v?.type === "assignment") v = v.childForFieldName("right");
+  return v;
+}
+
+/** `x`, `self.x`, `settings.x`: the name a value is stored under. Subscripts (`d["k"] = v`) are data. */
+function targetName(target: Node): string | null {
+  const n = unparen(target);
+  if (n.type === "identifier") return n.text;
+  if (n.type === "attribute") return n.childForFieldName("attribute")?.text ?? null;
+  return null;
+}
+
+function isEnumClass(index: ProjectIndex, cls: ClassInfo): boolean {
+  return cls.bases.some((b) => {
+    const q = index.qualify(cls.module, b) ?? b.text;
+    return q.startsWith("enum.") || /(Enum|Flag)$/.test(q);
+  });
+}
+
+/** (2) `x_token != "fake-super-secret-token"`, `credentials.password == "swordfish"`. */
+function literalComparisons(mod: ModuleInfo, add: Add): void {
+  for (const fact of mod.comparisons) {
+    const cmp = fact.node;
+    if (insideAssert(cmp)) continue;
+    const children = cmp.children.filter((c): c is Node => !!c);
+    for (let i = 1; i + 1 < children.length; i++) {
+      const op = children[i]!;
+      if (op.isNamed || (op.type !== "==" && op.type !== "!=")) continue;
+      const a = children[i - 1]!;
+      const b = children[i + 1]!;
+      const [lit, other] = credentialLiteral(a) ? [a, b] : credentialLiteral(b) ? [b, a] : [null, null];
+      if (!lit || !other) continue;
+      const name = targetName(other);
+      if (!name || !isSecretName(name)) continue;
+      add(mod, cmp, `\`${name}\` is checked against a hardcoded value: verify credentials in a Security dependency against configured secrets`);
+      break;
+    }
+  }
+}
+
+function insideAssert(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === "assert_statement") return true;
+    if (p.type === "function_definition" || p.type === "class_definition" || p.type === "module") return false;
+  }
+  return false;
+}
+
+/** (3) Auth headers read by hand in a route handler's own scope. */
+function manualHeaders(index: ProjectIndex, fn: FunctionInfo, add: Add): void {
+  const mod = fn.module;
+  for (const p of fn.params) {
+    const header = headerParam(index, fn, p);
+    if (!header) continue;
+    const headerName = header.alias ?? p.name.replace(/_/g, "-");
+    if (isSecretName(p.name) || AUTH_HEADER.test(headerName)) {
+      add(mod, p.node, `Route handler reads the \`${headerName}\` header itself: move the check into a Security dependency`);
+    }
+  }
+  const requests = new Set(fn.params.filter((p) => isRequestParam(index, fn, p)).map((p) => p.name));
+  if (requests.size === 0) return;
+  const body = fn.node.childForFieldName("body");
+  const pending: Node[] = body ? [body] : [];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (n.type === "function_definition" || n.type === "class_definition" || n.type === "lambda") continue;
+    const read = headerRead(n, requests);
+    if (read && AUTH_HEADER.test(read)) {
+      add(mod, n, `Route handler reads the \`${read}\` header itself: move the check into a Security dependency`);
+    }
+    for (const c of n.namedChildren) if (c) pending.push(c);
+  }
+}
+
+/** The header name of `request.headers["X"]` or `request.headers.get("X")`, for a request parameter. */
+function headerRead(n: Node, requests: Set<string>): string | null {
+  let headers: Node | null = null;
+  let key: Node | null = null;
+  if (n.type === "subscript") {
+    if (n.parent?.type === "assignment" && n.parent.childForFieldName("left")?.id === n.id) return null;
+    headers = n.childForFieldName("value");
+    key = n.childForFieldName("subscript");
+  } else if (n.type === "call") {
+    const callee = n.childForFieldName("function");
+    if (callee?.type !== "attribute" || callee.childForFieldName("attribute")?.text !== "get") return null;
+    headers = callee.childForFieldName("object");
+    key = callArguments(n).positional[0] ?? null;
+  } else return null;
+  if (headers?.type !== "attribute" || headers.childForFieldName("attribute")?.text !== "headers") return null;
+  const owner = headers.childForFieldName("object");
+  if (owner?.type !== "identifier" || !requests.has(owner.text)) return null;
+  return stringLiteral(key)?.value ?? null;
+}
+
+function isRequestParam(index: ProjectIndex, fn: FunctionInfo, p: ParamInfo): boolean {
+  if (!p.annotation) return p.name === "request" || p.name === "req";
+  const type = index.unwrapAnnotation(fn.module, p.annotation);
+  const q = type.type ? index.qualify(type.module, type.type) : null;
+  return q !== null && REQUEST_TYPES.test(q);
+}
+
+/** A parameter declared with `Header()`, in its default or in `Annotated[...]`: with the alias it reads. */
+function headerParam(index: ProjectIndex, fn: FunctionInfo, p: ParamInfo): { alias: string | null } | null {
+  const calls: Node[] = [];
+  if (p.default && unparen(p.default).type === "call") calls.push(unparen(p.default));
+  const generic = p.annotation ? genericParts(p.annotation) : null;
+  if (generic && ANNOTATED.has(index.qualify(fn.module, generic.base) ?? "")) {
+    for (const meta of generic.args.slice(1)) if (unwrapType(meta).type === "call") calls.push(unwrapType(meta));
+  }
+  for (const call of calls) {
+    const q = index.qualify(fn.module, call.childForFieldName("function"));
+    if (q && HEADER_PARAM.has(q)) {
+      return { alias: stringLiteral(callArguments(call).keywords.get("alias") ?? null)?.value ?? null };
+    }
+  }
+  return null;
+}

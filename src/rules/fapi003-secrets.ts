@@ -1,0 +1,135 @@
+import type { Node } from "web-tree-sitter";
+import type { ModuleInfo } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
+import { argument, callArguments, stringLiteral, unparen } from "../python/syntax.js";
+
+/** RULES.md FAPI003's secret-name pattern, applied to the snake_case form of a name. */
+const SECRET_NAME =
+  /(^|_)(pas+wo?r?d|passphrase|pwd|secret|secret_key|api_?key|private_key|access_key|client_secret|jwt_secret|auth_token|access_token|refresh_token|token)($|_)/;
+
+/** Names that hold where or how a secret travels, not the secret itself. */
+const NOT_SECRET_SUFFIX = /_(url|uri|endpoint|prefix|algorithm|type|header|name|field|path|expire|expires|minutes)$/;
+
+const NOT_SECRET_VALUE = /^(bearer|basic|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
+
+/** `apiKey` -> `api_key`, `X-API-Key` -> `x_api_key`, `SECRET_KEY` -> `secret_key`. */
+export function normalizeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[-\s.]+/g, "_")
+    .toLowerCase();
+}
+
+/** Whether a variable, field, parameter or keyword name says it holds a secret (RULES.md FAPI003). */
+export function isSecretName(name: string): boolean {
+  const n = normalizeName(name);
+  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n);
+}
+
+/**
+ * A string or bytes literal that can be a credential: non-empty, fully known (no f-string holes), and not one
+ * of the values that name a scheme or algorithm (`bearer`, `HS256`).
+ */
+export function credentialLiteral(node: Node | null): Node | null {
+  if (!node) return null;
+  const lit = stringLiteral(node);
+  if (!lit || lit.interpolated) return null;
+  const value = lit.value.trim();
+  if (value === "" || NOT_SECRET_VALUE.test(value)) return null;
+  return unparen(node);
+}
+
+const SECRET_WRAPPERS = new Set([
+  "pydantic.SecretStr",
+  "pydantic.SecretBytes",
+  "pydantic.types.SecretStr",
+  "pydantic.types.SecretBytes",
+  "starlette.datastructures.Secret",
+  "starlette.config.Secret",
+]);
+
+/** Pydantic `Field` and FastAPI's parameter functions: their default is the value the name gets. */
+const DEFAULT_HOLDERS = new Set([
+  "pydantic.Field",
+  "pydantic.fields.Field",
+  "sqlmodel.Field",
+  "fastapi.Query",
+  "fastapi.Header",
+  "fastapi.Cookie",
+  "fastapi.Body",
+  "fastapi.Form",
+  "fastapi.params.Query",
+  "fastapi.params.Header",
+  "fastapi.params.Cookie",
+  "fastapi.params.Body",
+  "fastapi.params.Form",
+]);
+
+const ENV_READS = new Set(["os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"]);
+
+export interface EnvRead {
+  /** The variable's name, when a literal. */
+  key: string | null;
+  /** The fallback expression, if any. */
+  fallback: Node | null;
+}
+
+/** `os.getenv("X", "dev")`, `os.environ.get(...)`, starlette `config("X", default=...)`, decouple `config(...)`. */
+export function envRead(index: ProjectIndex, mod: ModuleInfo, call: Node): EnvRead | null {
+  const callee = call.childForFieldName("function");
+  if (!callee) return null;
+  const args = callArguments(call);
+  const key = stringLiteral(args.positional[0] ?? args.keywords.get("key") ?? null)?.value ?? null;
+  const q = index.qualify(mod, callee);
+  if (q && ENV_READS.has(q)) return { key, fallback: argument(args, 1, q.endsWith("setdefault") ? "value" : "default") };
+  if (q === "decouple.config" || isConfigInstance(index, mod, callee)) return { key, fallback: args.keywords.get("default") ?? null };
+  return null;
+}
+
+/** `config = Config(".env")` from Starlette (or decouple's `AutoConfig()`), or `Config(".env")` itself. */
+function isConfigInstance(index: ProjectIndex, mod: ModuleInfo, callee: Node): boolean {
+  const n = unparen(callee);
+  let made: Node | null = null;
+  let where = mod;
+  if (n.type === "call") made = n;
+  else {
+    const r = index.resolve(mod, n);
+    if (r?.def.kind === "value" && unparen(r.def.value).type === "call") {
+      made = unparen(r.def.value);
+      where = r.module;
+    }
+  }
+  if (!made) return false;
+  const q = index.qualify(where, made.childForFieldName("function"));
+  return q === "starlette.config.Config" || q === "decouple.AutoConfig" || q === "decouple.Config";
+}
+
+/**
+ * The literals a value hands to the name it is assigned to: the literal itself, the inside of `SecretStr(...)`,
+ * a `Field`/`Query`/`Header` default, an environment read's fallback, either side of `or` and either branch of
+ * a conditional (`os.getenv("K") or "dev-key"`, `"dev" if DEBUG else env["K"]`).
+ */
+export function assignedLiterals(index: ProjectIndex, mod: ModuleInfo, value: Node | null, depth = 0): Node[] {
+  if (!value || depth > 6) return [];
+  const n = unparen(value);
+  const lit = credentialLiteral(n);
+  if (lit) return [lit];
+  switch (n.type) {
+    case "boolean_operator":
+      return [n.childForFieldName("left"), n.childForFieldName("right")].flatMap((x) => assignedLiterals(index, mod, x, depth + 1));
+    case "conditional_expression":
+      // `a if cond else b`: the named children are a, cond, b; the condition is not a value.
+      return [n.namedChild(0), n.namedChild(2)].flatMap((x) => assignedLiterals(index, mod, x, depth + 1));
+    case "call": {
+      const args = callArguments(n);
+      const q = index.qualify(mod, n.childForFieldName("function"));
+      if (q && SECRET_WRAPPERS.has(q)) return assignedLiterals(index, mod, args.positional[0] ?? args.keywords.get("value") ?? null, depth + 1);
+      if (q && DEFAULT_HOLDERS.has(q)) return assignedLiterals(index, mod, argument(args, 0, "default"), depth + 1);
+      const env = envRead(index, mod, n);
+      if (env) return assignedLiterals(index, mod, env.fallback, depth + 1);
+      return [];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { places, scanFiles } from "./helpers.js";
+
+// Cases the single-file fixture cannot express: test paths and other modules.
+describe("FAPI003 hardcoded-auth beyond one file", () => {
+  const auth = [
+    "from fastapi import FastAPI, Header, HTTPException",
+    "",
+    "app = FastAPI()",
+    'SECRET_KEY = "test-secret"',
+    "",
+    "",
+    "def fake_login(password: str):",
+    '    if password != "letmein":',
+    "        raise HTTPException(status_code=401)",
+    '    assert password == "letmein"',
+    "",
+    "",
+    '@app.get("/")',
+    "async def root(x_token: str = Header()):",
+    "    return x_token",
+    "",
+  ].join("\n");
+
+  it("skips hardcoded secrets (1) in test code but still reports comparisons (2) and handler headers (3)", async () => {
+    const result = await scanFiles(
+      { "tests/test_auth.py": auth, "conftest.py": auth, "app/auth_test.py": auth, "app/auth.py": auth },
+      { select: ["FAPI003"] },
+    );
+    expect(places(result)).toEqual([
+      "app/auth.py:4 FAPI003",
+      "app/auth.py:8 FAPI003",
+      "app/auth.py:14 FAPI003",
+      "app/auth_test.py:8 FAPI003",
+      "app/auth_test.py:14 FAPI003",
+      "conftest.py:8 FAPI003",
+      "conftest.py:14 FAPI003",
+      "tests/test_auth.py:8 FAPI003",
+      "tests/test_auth.py:14 FAPI003",
+    ]);
+  });
+
+  it("follows a Starlette Config instance and a jwt alias defined in another module", async () => {
+    const result = await scanFiles(
+      {
+        "app/core/config.py": 'from starlette.config import Config\n\nconfig = Config(".env")\n',
+        "app/core/security.py": [
+          "from jose import jwt as j",
+          "from app.core.config import config",
+          "",
+          'KEY = config("APP_SECRET_KEY", default="insecure")',
+          "",
+          "",
+          "def sign(claims):",
+          '    return j.encode(claims, "inline-key")',
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI003"] },
+    );
+    expect(places(result)).toEqual(["app/core/security.py:4 FAPI003", "app/core/security.py:8 FAPI003"]);
+  });
+
+  it("does not report a handler whose auth header is read by a dependency in another module", async () => {
+    const result = await scanFiles(
+      {
+        "app/deps.py": "from fastapi import Header\n\n\nasync def verify(x_token: str = Header()):\n    return x_token\n",
+        "app/main.py":
+          'from fastapi import Depends, FastAPI\nfrom app.deps import verify\n\napp = FastAPI()\n\n\n@app.get("/", dependencies=[Depends(verify)])\nasync def root():\n    return "ok"\n',
+      },
+      { select: ["FAPI003"] },
+    );
+    expect(places(result)).toEqual([]);
+  });
+});
