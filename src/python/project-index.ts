@@ -165,6 +165,24 @@ export class ProjectIndex {
     return null;
   }
 
+  /**
+   * Follows project re-exports to the name they stand for: `app.db.Session`, where `app/db.py` does
+   * `from sqlalchemy.orm import Session`, is `sqlalchemy.orm.Session`. Names the project defines stay as they are.
+   */
+  canonical(qualified: string, from: ModuleInfo | null = null, depth = 0): string {
+    if (depth > MAX_DEPTH) return qualified;
+    const parts = qualified.split(".");
+    for (let cut = parts.length - 1; cut >= 1; cut--) {
+      const mod = this.findModule(parts.slice(0, cut).join("."), from);
+      if (!mod) continue;
+      const head = parts[cut]!;
+      const imp = mod.imports.get(head);
+      if (!imp || mod.definitions.has(head) || imp.target === qualified) return qualified;
+      return this.canonical([imp.target, ...parts.slice(cut + 1)].join("."), mod, depth + 1);
+    }
+    return qualified;
+  }
+
   /** The project definition an expression names (identifier, attribute chain, or `self.method`). */
   resolve(mod: ModuleInfo, node: Node | null, scope?: Scope): ResolvedSymbol | null {
     if (!node) return null;
@@ -370,7 +388,7 @@ export class ProjectIndex {
     const n = unwrapType(type);
     if (n.type === "string") {
       const q = this.qualifyName(mod, n.text.replace(/^['"]|['"]$/g, "").trim());
-      return q ? tagOfTypeName(q) : null;
+      return q ? tagOfTypeName(this.canonical(q, mod)) : null;
     }
     const generic = genericParts(n);
     if (generic) {
@@ -389,7 +407,7 @@ export class ProjectIndex {
     }
     const q = this.qualify(mod, n);
     if (q) {
-      const direct = tagOfTypeName(q);
+      const direct = tagOfTypeName(this.canonical(q, mod));
       if (direct) return direct;
     }
     // A project alias: `SessionDep = Annotated[Session, Depends(get_db)]`.
@@ -427,7 +445,7 @@ export class ProjectIndex {
       const callee = n.childForFieldName("function");
       const q = this.qualify(mod, callee);
       if (q) {
-        const direct = tagOfTypeName(q);
+        const direct = tagOfTypeName(this.canonical(q, mod));
         if (direct) return direct === "sync-sessionmaker" || direct === "async-sessionmaker" ? this.makerTag(mod, n, direct) : direct;
       }
       const calleeTag = callee ? this.valueTag(mod, scope, callee, depth + 1) : null;

@@ -57,9 +57,9 @@ export const fapi002: Rule = {
     why:
       "SQLAlchemy's `Session` does network I/O synchronously. Inside `async def` that I/O runs on the event loop thread, so while one query waits on the database no other request, websocket or background task of the worker makes progress; under load latency grows with every concurrent request. A sync `def` handler is fine: FastAPI runs it in a thread pool.",
     example:
-      "@router.get(\"/users\")\nasync def list_users(db: Session = Depends(get_db)):\n    return db.query(User).all()",
+      "from fastapi import APIRouter, Depends\nfrom sqlalchemy.orm import Session\n\nfrom app.db import get_db\nfrom app.models import User\n\nrouter = APIRouter()\n\n\n@router.get(\"/users\")\nasync def list_users(db: Session = Depends(get_db)):\n    return db.query(User).all()",
     instead:
-      "@router.get(\"/users\")\nasync def list_users(db: AsyncSession = Depends(get_async_db)):\n    result = await db.execute(select(User))\n    return result.scalars().all()",
+      "from fastapi import APIRouter, Depends\nfrom sqlalchemy import select\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\nfrom app.db import get_async_db\nfrom app.models import User\n\nrouter = APIRouter()\n\n\n@router.get(\"/users\")\nasync def list_users(db: AsyncSession = Depends(get_async_db)):\n    result = await db.execute(select(User))\n    return result.scalars().all()",
   },
   check({ index }) {
     const hits: RuleHit[] = [];
@@ -76,7 +76,8 @@ export const fapi002: Rule = {
         continue;
       }
       if (awaited) continue;
-      const q = index.qualify(module, callee);
+      const qualified = index.qualify(module, callee);
+      const q = qualified && index.canonical(qualified, module);
       if (q && SYNC_DRIVERS.has(q)) {
         hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
         continue;

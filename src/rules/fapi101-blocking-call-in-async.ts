@@ -52,9 +52,9 @@ export const fapi101: Rule = {
     why:
       "An `async def` runs on the event loop thread. A blocking call there (network, sleep, disk, a child process) holds the thread until it returns, so every other request, websocket and background task of the worker waits with it. FastAPI only runs plain `def` endpoints in a thread pool; inside `async def` the code must await or offload.",
     example:
-      "@router.get(\"/weather\")\nasync def weather(city: str):\n    response = requests.get(f\"https://api.example.com/{city}\")\n    return response.json()",
+      "import requests\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get(\"/weather\")\nasync def weather(city: str):\n    response = requests.get(f\"https://api.example.com/{city}\")\n    return response.json()",
     instead:
-      "@router.get(\"/weather\")\nasync def weather(city: str):\n    async with httpx.AsyncClient() as client:\n        response = await client.get(f\"https://api.example.com/{city}\")\n    return response.json()",
+      "import httpx\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get(\"/weather\")\nasync def weather(city: str):\n    async with httpx.AsyncClient() as client:\n        response = await client.get(f\"https://api.example.com/{city}\")\n    return response.json()",
   },
   check({ index }) {
     const hits: RuleHit[] = [];
@@ -63,7 +63,8 @@ export const fapi101: Rule = {
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const where = `\`async def ${fn.name}\``;
-      const q = index.qualify(module, callee);
+      const qualified = index.qualify(module, callee);
+      const q = qualified && index.canonical(qualified, module);
       const instead = q ? BLOCKING.get(q) : undefined;
       if (q && instead) {
         const shown = q.startsWith("builtins.") ? q.slice("builtins.".length) : q;

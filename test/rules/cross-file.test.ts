@@ -69,6 +69,7 @@ describe("cross-file fixture projects", () => {
       "app/api/routes/users.py:21 FAPI002",
       "app/services/aliases.py:14 FAPI002",
       "app/services/aliases.py:21 FAPI002",
+      "app/services/reexport.py:6 FAPI002",
     ]);
     const crudCall = result.findings.find((f) => f.file === "app/api/routes/users.py" && f.line === 21);
     expect(crudCall?.message).toContain("`crud.get_users` is given the sync session `db`");
@@ -87,9 +88,17 @@ describe("cross-file fixture projects", () => {
 
   it("keeps `import redis` the library when the project has its own `app/redis.py`", async () => {
     const result = await scanFiles(loadProject("cross-file-library-names"), { select: ["FAPI002"] });
-    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
+    expect(result.findings.filter((f) => f.file !== "app/notify.py").map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([
       "app/legacy.py:7 Sync driver call `redis.Redis` inside `async def get_legacy_cache` blocks the event loop; use its asyncio client (e.g. `create_async_engine`, `redis.asyncio`, `AsyncMongoClient`)",
       "app/legacy.py:9 Sync driver call `redis.StrictRedis` inside `async def get_legacy_cache` blocks the event loop; use its asyncio client (e.g. `create_async_engine`, `redis.asyncio`, `AsyncMongoClient`)",
+    ]);
+  });
+
+  it("follows project re-exports of library names (`from app.compat import requests, Redis`)", async () => {
+    const result = await scanFiles(loadProject("cross-file-library-names"), { select: ["FAPI002", "FAPI101"] });
+    expect(result.findings.filter((f) => f.file === "app/notify.py").map((f) => `${f.line} ${f.rule} ${f.message}`)).toEqual([
+      "6 FAPI101 Blocking call `requests.post` inside `async def notify`; use `httpx.AsyncClient`",
+      "8 FAPI002 Sync driver call `redis.Redis` inside `async def notify` blocks the event loop; use its asyncio client (e.g. `create_async_engine`, `redis.asyncio`, `AsyncMongoClient`)",
     ]);
   });
 
