@@ -53,7 +53,7 @@ export const fapi002: Rule = {
       "(3) a call that is not awaited and passes a sync session as an argument (`crud.get_users(db)`, `UserService(db)`), since the callee runs its queries on the event loop. " +
       "Decisions where RULES.md is silent: an awaited session method does not fire (the session is then really an async one, whatever its annotation says); case 3 skips calls of session methods themselves (case 1 covers them), calls of a project `async def` (calling it only creates a coroutine: its own body is checked where it is defined), " +
       "builtins (`print`, `isinstance`, `len`, `id`, `repr`, `type`...), logging calls and `functools.partial`/`typing.cast`, none of which run a query. Constructing a project class with the session (`UserRepository(db)`) fires: the object exists to query with it on the loop. " +
-      "Sessions held in attributes (`self.db`) are not followed. Test code is checked like any other code.",
+      "Sessions held in attributes (`self.db`) are not followed. Test code (`tests/`, `test_*.py`, `conftest.py`...) is not checked: async tests often read the database through a sync session on purpose, and blocking a test's own event loop harms no user.",
     why:
       "SQLAlchemy's `Session` does network I/O synchronously. Inside `async def` that I/O runs on the event loop thread, so while one query waits on the database no other request, websocket or background task of the worker makes progress; under load latency grows with every concurrent request. A sync `def` handler is fine: FastAPI runs it in a thread pool.",
     example:

@@ -12,12 +12,15 @@ export interface LoopCall {
 }
 
 /**
- * The calls of every module that execute on the event loop (RULES.md "inside an `async def`", own scope, not
- * offloaded). Nested def, lambda and class bodies have their own scope, so a `lambda: requests.get(u)` given to
+ * The calls of every non-test module that execute on the event loop (RULES.md "inside an `async def`", own scope,
+ * not offloaded). Nested def, lambda and class bodies have their own scope, so a `lambda: requests.get(u)` given to
  * `run_in_threadpool` never shows up here, and defaults and decorators belong to the enclosing scope.
  */
 export function* loopCalls(index: ProjectIndex): Generator<LoopCall> {
   for (const module of index.modules) {
+    // Tests drive the app from async test functions and often check the database through a sync session on
+    // purpose; blocking their own event loop costs no user anything.
+    if (module.isTest) continue;
     for (const fact of module.calls) {
       const fn = fact.scope.kind === "function" ? fact.scope.fn : null;
       if (!fn || !fn.isAsync || fact.scope !== fn.scope) continue;
