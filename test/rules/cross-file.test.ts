@@ -117,6 +117,8 @@ describe("cross-file fixture projects", () => {
       "app/controllers/versioned.py:dynamic:add_api_route",
       "app/controllers/versioned.py:echo:post",
       "app/controllers/versioned.py:status:get",
+      "app/controllers/views.py:list_reports:get",
+      "app/controllers/views.py:typed:get",
     ]);
   });
 });
