@@ -1,8 +1,8 @@
 import type { Node } from "web-tree-sitter";
-import type { ModuleInfo, Scope } from "../python/module.js";
+import type { FunctionInfo, ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ASYNC_SESSION_TYPES, SYNC_SESSION_TYPES } from "../python/names.js";
-import { unparen } from "../python/syntax.js";
+import { callArguments, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
 import { isMainGuarded, localNames } from "./fapi001-scopes.js";
 
@@ -44,7 +44,7 @@ export const fapi001: Rule = {
   docs: {
     what:
       "Flags module-level state that requests share: (1) a module-level dict/list/set (literal, comprehension, or `dict()`/`list()`/`set()`/`defaultdict()`/`OrderedDict()`/`Counter()`/`deque()`) that a function of the same module mutates (item assignment or deletion, augmented item assignment, or a mutating method such as `append`, `update`, `pop`, also on an item of the container, `subs[room].append(ws)`), reported on the module-level assignment; (2) every `global` statement inside a function, reported on the `global` line; (3) a DB session or DB-API connection opened at import time and bound to a module or class attribute or a parameter default (`SessionLocal()` for any `sessionmaker`/`async_sessionmaker`/`scoped_session` result, `Session(engine)`, `AsyncSession(engine)`, a project function returning a session, `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `MySQLdb.connect`, `mysql.connector.connect`), reported on that binding. " +
-      "Decisions: test code is not checked (module-level fakes mutated by test helpers are a testing technique, not app state); a container mutated only from another module is not reported (the rule looks at the functions of the defining module); a function that binds the same name locally (parameter, assignment, loop target, import) mutates its own value, not the global; mutations at import time (module level or in a class body) do not count; code under `if __name__ == \"__main__\":` is a script, not server state, and is skipped; a session opened in a module-level `with` block is closed by it and is not reported; engines, session factories, `FastAPI()`, `APIRouter()`, loggers, settings and pooled clients (`MongoClient`, `Redis`, `httpx.AsyncClient`) are never reported.",
+      "Decisions: test code is not checked (module-level fakes mutated by test helpers are a testing technique, not app state); a container mutated only from another module is not reported (the rule looks at the functions of the defining module); a function that binds the same name locally (parameter, assignment, loop target, import) mutates its own value, not the global; mutations at import time (module level, a class body, `__init_subclass__`) and in functions that run once per process (a `lifespan=` handler, `@app.on_event(...)`, `on_startup=`/`on_shutdown=` or `add_event_handler` handlers) are initialisation and do not count; process-wide caches and registries that request-time code fills are reported, because they are exactly that: state every request on the worker shares; code under `if __name__ == \"__main__\":` is a script, not server state, and is skipped; a session opened in a module-level `with` block is closed by it and is not reported; engines, session factories, `FastAPI()`, `APIRouter()`, loggers, settings and pooled clients (`MongoClient`, `Redis`, `httpx.AsyncClient`) are never reported.",
     why:
       "Module globals live as long as the worker process and are shared by every request on it: concurrent requests race on them, each worker (and each replica) holds a different copy, and tests cannot replace them. A session or connection opened at import time is used by all requests at once, outlives failed transactions and is never closed. Dependencies give each request its own value and let tests override it with `app.dependency_overrides`.",
     example:
@@ -54,9 +54,10 @@ export const fapi001: Rule = {
   },
   check({ index }) {
     const hits: RuleHit[] = [];
+    const lifecycle = lifecycleFunctions(index);
     for (const mod of index.modules) {
       if (mod.isTest) continue;
-      hits.push(...mutatedContainers(index, mod), ...globalStatements(mod), ...openedSessions(index, mod));
+      hits.push(...mutatedContainers(index, mod, lifecycle), ...globalStatements(mod), ...openedSessions(index, mod));
     }
     return hits;
   },
@@ -102,14 +103,53 @@ function isContainer(index: ProjectIndex, mod: ModuleInfo, value: Node): boolean
   return q !== null && CONTAINER_FACTORIES.has(q);
 }
 
-function mutatedContainers(index: ProjectIndex, mod: ModuleInfo): RuleHit[] {
+/**
+ * Functions that run once per process, before or after any request: lifespan handlers (`lifespan=f` in any
+ * module), startup/shutdown handlers (`@app.on_event(...)`, `on_startup=[f]`, `add_event_handler("startup", f)`)
+ * and `__init_subclass__` hooks, which run at import. Filling a module dict there is initialisation, not state
+ * requests share and race on.
+ */
+function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
+  const out = new Set<FunctionInfo>();
+  for (const mod of index.modules) {
+    for (const fn of mod.functions) {
+      if (fn.name === "__init_subclass__") out.add(fn);
+      for (const dec of fn.decorators) {
+        const callee = dec.type === "call" ? dec.childForFieldName("function") : null;
+        if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "on_event") out.add(fn);
+      }
+    }
+    for (const fact of mod.calls) {
+      const args = callArguments(fact.node);
+      const refs: (Node | null | undefined)[] = [args.keywords.get("lifespan")];
+      for (const key of ["on_startup", "on_shutdown"]) {
+        const list = args.keywords.get(key);
+        if (list && (list.type === "list" || list.type === "tuple")) refs.push(...list.namedChildren);
+      }
+      const callee = fact.node.childForFieldName("function");
+      if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "add_event_handler") refs.push(args.positional[1]);
+      for (const ref of refs) {
+        const fn = ref ? index.functionFor(mod, ref, fact.scope) : null;
+        if (fn) out.add(fn);
+      }
+    }
+  }
+  return out;
+}
+
+function inLifecycle(scope: Scope, lifecycle: Set<FunctionInfo>): boolean {
+  for (let s: Scope | null = scope; s; s = s.parent) if (s.fn && lifecycle.has(s.fn)) return true;
+  return false;
+}
+
+function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<FunctionInfo>): RuleHit[] {
   const containers = moduleContainers(index, mod);
   if (containers.size === 0) return [];
   const mutated = new Map<string, string>();
   const note = (target: Node | null, scope: Scope, how: string) => {
     const name = rootName(target);
     if (!name || !containers.has(name) || mutated.has(name)) return;
-    if (!inFunction(scope) || isShadowed(scope, name)) return;
+    if (!inFunction(scope) || isShadowed(scope, name) || inLifecycle(scope, lifecycle)) return;
     mutated.set(name, how);
   };
   for (const fact of mod.assignments) {

@@ -7,10 +7,22 @@ import { argument, callArguments, stringLiteral, unparen } from "../python/synta
 const SECRET_NAME =
   /(^|_)(pas+wo?r?d|passphrase|pwd|secret|secret_key|api_?key|private_key|access_key|client_secret|jwt_secret|auth_token|access_token|refresh_token|token)($|_)/;
 
-/** Names that hold where or how a secret travels, not the secret itself. */
-const NOT_SECRET_SUFFIX = /_(url|uri|endpoint|prefix|algorithm|type|header|name|field|path|expire|expires|minutes)$/;
+/**
+ * Names that hold where or how a secret travels, or something said about it, not the secret itself. RULES.md's
+ * list first; then descriptive nouns real code uses the same way (`token_type_hint`, `token_endpoint_auth_method`,
+ * `TOKEN_COMMENT`, `WEBHOOK_SECRET_ENV_KEY`, `password_regex`, `AWS_ACCESS_KEY_ID`).
+ */
+const NOT_SECRET_SUFFIX = new RegExp(
+  "_(url|uri|endpoint|prefix|algorithm|type|header|name|field|path|expire|expires|minutes" +
+    "|hint|method|comment|description|help|label|message|msg|error|regex|pattern|template|line|file|filename|dir|cookie|param|scheme|id" +
+    "|env|env_key|env_var|env_name|var|var_name)$",
+);
 
-const NOT_SECRET_VALUE = /^(bearer|basic|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
+/** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
+const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
+
+/** Words of OAuth vocabulary: a value made only of them (`access_token`, `client_secret_post`) is a label. */
+const LABEL_WORDS = new Set(["access", "refresh", "id", "token", "client", "secret", "post", "basic", "jwt", "api", "key", "password", "private", "auth", "bearer", "grant", "type"]);
 
 /** `apiKey` -> `api_key`, `X-API-Key` -> `x_api_key`, `SECRET_KEY` -> `secret_key`. */
 export function normalizeName(name: string): string {
@@ -36,8 +48,23 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value)) return null;
   return unparen(node);
+}
+
+/**
+ * A value that names a secret rather than being one: an environment variable name (`POLAR_WEBHOOK_SECRET`) or
+ * an OAuth label (`refresh_token`, `client_secret_post`).
+ */
+function isLabel(value: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+$/.test(value)) return false;
+  if (/^[A-Z0-9_]+$/.test(value)) return SECRET_NAME.test(value.toLowerCase());
+  return value.split("_").every((w) => LABEL_WORDS.has(w));
+}
+
+/** A sentence (`"No token found"`, `"Invalid password"`): a message, not a credential. */
+function isProse(value: string): boolean {
+  return /^[A-Z][a-z']*(\s+\S+)+$/.test(value);
 }
 
 const SECRET_WRAPPERS = new Set([
