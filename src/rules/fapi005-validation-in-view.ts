@@ -19,7 +19,7 @@ export const fapi005: Rule = {
   fix: "Pydantic Field validators: move the check onto the input, as a `Field(...)`/`Query(...)`/`Path(...)` constraint (`min_length`, `gt`, `pattern`, `Literal[...]`) or a `@field_validator`/`@model_validator` on the body model.",
   docs: {
     what:
-      "Flags an `if` (or `elif`) in a route handler's own scope whose body raises `HTTPException` or `RequestValidationError` " +
+      "Flags an `if` (or `elif`) in a route handler's own scope (apps defined in test code are left alone) whose body raises `HTTPException` or `RequestValidationError` " +
       "with status 400 or 422 (a literal, `status.HTTP_400_BAD_REQUEST`, `status.HTTP_422_UNPROCESSABLE_ENTITY`/`_CONTENT`, " +
       "`HTTPStatus.BAD_REQUEST`, ...; positional or `status_code=`), when the condition looks only at the handler's request " +
       "input: its path, query, header, cookie, body, form and file parameters and their attributes, literals, module-level " +
@@ -57,7 +57,8 @@ export const fapi005: Rule = {
   check({ index }) {
     const hits: RuleHit[] = [];
     for (const route of index.routes()) {
-      if (route.kind !== "http") continue;
+      // Apps defined inside tests are fixtures for the test, not API surface anyone consumes.
+      if (route.kind !== "http" || route.module.isTest) continue;
       const fn = route.fn;
       const inputs = requestInputs(index, fn);
       if (inputs.size === 0) continue;

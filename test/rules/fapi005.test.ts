@@ -38,3 +38,23 @@ describe("FAPI005 across files", () => {
     expect(places(result)).toEqual(["app/routes.py:11 FAPI005"]);
   });
 });
+
+describe("FAPI004 and FAPI005 in test code", () => {
+  it("leave apps defined inside tests alone, and still fire on the same code outside tests", async () => {
+    const app = `from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+@app.get("/items")
+async def items(limit: int):
+    if limit > 100:
+        raise HTTPException(status_code=400, detail="limit too large")
+    return {"limit": limit}
+`;
+    const inTests = await scanFiles({ "tests/test_items.py": app, "conftest.py": app }, { select: ["FAPI004", "FAPI005"] });
+    expect(inTests.findings).toEqual([]);
+    const inApp = await scanFiles({ "app/items.py": app }, { select: ["FAPI004", "FAPI005"] });
+    expect(inApp.findings.map((f) => `${f.line} ${f.rule}`)).toEqual(["7 FAPI004", "8 FAPI005"]);
+  });
+});
