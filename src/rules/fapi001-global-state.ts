@@ -120,14 +120,17 @@ function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
       }
     }
     for (const fact of mod.calls) {
-      const args = callArguments(fact.node);
-      const refs: (Node | null | undefined)[] = [args.keywords.get("lifespan")];
-      for (const key of ["on_startup", "on_shutdown"]) {
-        const list = args.keywords.get(key);
-        if (list && (list.type === "list" || list.type === "tuple")) refs.push(...list.namedChildren);
+      const refs: (Node | null | undefined)[] = [];
+      const argList = fact.node.childForFieldName("arguments");
+      for (const kw of argList?.type === "argument_list" ? argList.namedChildren : []) {
+        if (kw?.type !== "keyword_argument") continue;
+        const key = kw.childForFieldName("name")?.text;
+        const value = kw.childForFieldName("value");
+        if (key === "lifespan") refs.push(value);
+        else if ((key === "on_startup" || key === "on_shutdown") && (value?.type === "list" || value?.type === "tuple")) refs.push(...value.namedChildren);
       }
       const callee = fact.node.childForFieldName("function");
-      if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "add_event_handler") refs.push(args.positional[1]);
+      if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "add_event_handler") refs.push(callArguments(fact.node).positional[1]);
       for (const ref of refs) {
         const fn = ref ? index.functionFor(mod, ref, fact.scope) : null;
         if (fn) out.add(fn);

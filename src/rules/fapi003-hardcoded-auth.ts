@@ -92,7 +92,9 @@ function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void 
         for (const lit of assignedLiterals(index, mod, kw.childForFieldName("value"))) add(mod, lit, secretMessage(name));
       }
     }
-    const q = index.qualify(mod, call.childForFieldName("function"));
+    const callee = call.childForFieldName("function");
+    const method = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : callee?.text;
+    const q = method === "encode" || method === "decode" ? index.qualify(mod, callee) : null;
     if (q && JWT_CALLS.has(q)) {
       const lit = credentialLiteral(argument(callArguments(call), 1, "key"));
       if (lit) add(mod, lit, `Hardcoded JWT signing key in \`${q}\`: load it from settings`);
@@ -143,7 +145,6 @@ function isEnumClass(index: ProjectIndex, cls: ClassInfo): boolean {
 function literalComparisons(mod: ModuleInfo, add: Add): void {
   for (const fact of mod.comparisons) {
     const cmp = fact.node;
-    if (insideAssert(cmp)) continue;
     const children = cmp.children.filter((c): c is Node => !!c);
     for (let i = 1; i + 1 < children.length; i++) {
       const op = children[i]!;
@@ -153,7 +154,7 @@ function literalComparisons(mod: ModuleInfo, add: Add): void {
       const [lit, other] = credentialLiteral(a) ? [a, b] : credentialLiteral(b) ? [b, a] : [null, null];
       if (!lit || !other) continue;
       const name = targetName(other);
-      if (!name || !isSecretName(name)) continue;
+      if (!name || !isSecretName(name) || insideAssert(cmp)) continue;
       add(mod, cmp, `\`${name}\` is checked against a hardcoded value: verify credentials in a Security dependency against configured secrets`);
       break;
     }

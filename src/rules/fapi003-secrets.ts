@@ -106,12 +106,24 @@ export interface EnvRead {
 export function envRead(index: ProjectIndex, mod: ModuleInfo, call: Node): EnvRead | null {
   const callee = call.childForFieldName("function");
   if (!callee) return null;
+  // Cheap shape test first: this runs on every call of the project.
+  const last = callee.type === "attribute" ? callee.childForFieldName("attribute")?.text : callee.type === "identifier" ? callee.text : null;
+  const maybeEnv = last === "getenv" || last === "getenvb" || last === "get" || last === "setdefault" || last === "config";
+  if (!maybeEnv && !(callee.type !== "attribute" && hasKeyword(call, "default"))) return null;
+  const q = index.qualify(mod, callee);
+  const isEnv = q !== null && ENV_READS.has(q);
+  // Only a plain name or `Config(...)` itself can be a config instance: `obj.method(...)` calls are not looked up.
+  if (!isEnv && q !== "decouple.config" && !(callee.type !== "attribute" && isConfigInstance(index, mod, callee))) return null;
   const args = callArguments(call);
   const key = stringLiteral(args.positional[0] ?? args.keywords.get("key") ?? null)?.value ?? null;
-  const q = index.qualify(mod, callee);
-  if (q && ENV_READS.has(q)) return { key, fallback: argument(args, 1, q.endsWith("setdefault") ? "value" : "default") };
-  if (q === "decouple.config" || isConfigInstance(index, mod, callee)) return { key, fallback: args.keywords.get("default") ?? null };
-  return null;
+  if (isEnv) return { key, fallback: argument(args, 1, q.endsWith("setdefault") ? "value" : "default") };
+  return { key, fallback: args.keywords.get("default") ?? null };
+}
+
+function hasKeyword(call: Node, name: string): boolean {
+  const args = call.childForFieldName("arguments");
+  if (args?.type !== "argument_list") return false;
+  return args.namedChildren.some((c) => c?.type === "keyword_argument" && c.childForFieldName("name")?.text === name);
 }
 
 /** `config = Config(".env")` from Starlette (or decouple's `AutoConfig()`), or `Config(".env")` itself. */
