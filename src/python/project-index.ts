@@ -54,6 +54,9 @@ export interface DependencyInfo {
 
 const MAX_DEPTH = 12;
 
+/** Names of every offloading callable (names.ts OFFLOAD_CALLS/OFFLOAD_METHODS), for a cheap text pre-check. */
+const OFFLOAD_HINT = /run_in_threadpool|to_thread|run_sync|run_in_executor|add_task|asyncify/;
+
 /** Everything the rules and checklist need to know across the files of one call. */
 export class ProjectIndex {
   readonly modules: ModuleInfo[];
@@ -62,6 +65,9 @@ export class ProjectIndex {
   private routeList: RouteInfo[] | null = null;
   private readonly modelMemo = new Map<ClassInfo, boolean>();
   private readonly fnTagMemo = new Map<FunctionInfo, ValueTag | null>();
+  private readonly offloadMemo = new Map<ModuleInfo, boolean>();
+  private readonly paramTagMemo = new Map<ParamInfo, ValueTag | null>();
+  private readonly bindingMemo = new Map<ModuleInfo, Map<Scope, Map<string, { at: number; value: Node | null }[]>>>();
 
   constructor(modules: ModuleInfo[]) {
     this.modules = modules;
@@ -371,6 +377,14 @@ export class ProjectIndex {
 
   /** What a parameter holds: from its annotation, else from what its `Depends` target returns or yields. */
   parameterTag(fn: FunctionInfo, param: ParamInfo, depth = 0): ValueTag | null {
+    const memo = this.paramTagMemo.get(param);
+    if (memo !== undefined) return memo;
+    const tag = this.computeParameterTag(fn, param, depth);
+    this.paramTagMemo.set(param, tag);
+    return tag;
+  }
+
+  private computeParameterTag(fn: FunctionInfo, param: ParamInfo, depth: number): ValueTag | null {
     const unwrapped = this.unwrapAnnotation(fn.module, param.annotation);
     const fromType = this.typeTag(unwrapped.module, unwrapped.type);
     if (fromType) return fromType;
@@ -506,34 +520,53 @@ export class ProjectIndex {
    * null when it binds it to something we cannot follow (tuple unpacking, for targets).
    */
   private localBinding(mod: ModuleInfo, scope: Scope, name: string, before: number): Node | null | undefined {
+    const list = this.bindingsOf(mod).get(scope)?.get(name);
+    if (!list) return undefined;
     let found: Node | null | undefined;
     let foundAt = -1;
-    for (const fact of mod.assignments) {
-      if (fact.scope !== scope) continue;
-      const left = fact.node.childForFieldName("left");
-      if (left?.type !== "identifier" || left.text !== name) continue;
-      const at = fact.node.startIndex;
-      if (at >= before && scope.kind !== "module") continue;
-      if (at > foundAt) {
-        foundAt = at;
-        let right = fact.node.childForFieldName("right");
-        while (right?.type === "assignment") right = right.childForFieldName("right");
-        found = right ?? null;
+    for (const b of list) {
+      if (b.at >= before && scope.kind !== "module") continue;
+      if (b.at > foundAt) {
+        foundAt = b.at;
+        found = b.value;
       }
     }
+    return found;
+  }
+
+  /**
+   * Simple name bindings (`x = value`, `with v as x`) of a module, by scope and name, built once per module:
+   * name lookups happen for every call argument the rules inspect, so a scan of all assignments each time
+   * would be quadratic in module size.
+   */
+  private bindingsOf(mod: ModuleInfo): Map<Scope, Map<string, { at: number; value: Node | null }[]>> {
+    let byScope = this.bindingMemo.get(mod);
+    if (byScope) return byScope;
+    byScope = new Map();
+    const add = (scope: Scope, name: string, at: number, value: Node | null) => {
+      let names = byScope!.get(scope);
+      if (!names) byScope!.set(scope, (names = new Map()));
+      let list = names.get(name);
+      if (!list) names.set(name, (list = []));
+      list.push({ at, value });
+    };
+    for (const fact of mod.assignments) {
+      const left = fact.node.childForFieldName("left");
+      if (left?.type !== "identifier") continue;
+      let right = fact.node.childForFieldName("right");
+      while (right?.type === "assignment") right = right.childForFieldName("right");
+      add(fact.scope, left.text, fact.node.startIndex, right ?? null);
+    }
     for (const fact of mod.withItems) {
-      if (fact.scope !== scope) continue;
       const value = fact.node.childForFieldName("value");
       if (value?.type !== "as_pattern") continue;
       const alias = value.childForFieldName("alias");
       const id = alias?.namedChild(0) ?? alias;
-      if (id?.type !== "identifier" || id.text !== name) continue;
-      if (fact.node.startIndex > foundAt && (fact.node.startIndex < before || scope.kind === "module")) {
-        foundAt = fact.node.startIndex;
-        found = value.namedChild(0);
-      }
+      if (id?.type !== "identifier") continue;
+      add(fact.scope, id.text, fact.node.startIndex, value.namedChild(0));
     }
-    return found;
+    this.bindingMemo.set(mod, byScope);
+    return byScope;
   }
 
   /**
@@ -542,6 +575,10 @@ export class ProjectIndex {
    * node's scope.
    */
   isOffloaded(mod: ModuleInfo, node: Node, scope: Scope): boolean {
+    // Most modules never offload anything: a text check spares walking up the tree for every call.
+    let mayOffload = this.offloadMemo.get(mod);
+    if (mayOffload === undefined) this.offloadMemo.set(mod, (mayOffload = OFFLOAD_HINT.test(mod.file.content)));
+    if (!mayOffload) return false;
     for (let p = node.parent; p && p !== scope.node; p = p.parent) {
       if (p.type !== "argument_list") continue;
       const call = p.parent;

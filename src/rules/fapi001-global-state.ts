@@ -119,6 +119,7 @@ function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
         if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "on_event") out.add(fn);
       }
     }
+    if (!/lifespan|on_startup|on_shutdown|add_event_handler/.test(mod.file.content)) continue;
     for (const fact of mod.calls) {
       const refs: (Node | null | undefined)[] = [];
       const argList = fact.node.childForFieldName("arguments");

@@ -15,6 +15,12 @@ const JWT_CALLS = new Set([
   "jose.jwt.decode",
 ]);
 
+/** Loose superset of the secret-name pattern (camelCase included) plus `encode`/`decode`, for pre-checks. */
+const SECRETISH_TEXT = /pas+wo?r?d|passphrase|pwd|secret|api_?key|private|access|token|encode|decode/i;
+
+const EQUALITY = /[=!]=/;
+const QUOTE = /["']/;
+
 const HEADER_PARAM = new Set(["fastapi.Header", "fastapi.params.Header"]);
 const AUTH_HEADER = /authorization|api-key|api_key|apikey|token/i;
 const REQUEST_TYPES = /^(fastapi|starlette)(\..+)?\.(Request|HTTPConnection)$/;
@@ -83,6 +89,9 @@ function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void 
   }
   for (const fact of mod.calls) {
     const call = fact.node;
+    // Every case below needs a secret-like word or a JWT method in the call's text; checking the text first
+    // spares reading the arguments of the many calls that have none.
+    if (!SECRETISH_TEXT.test(call.text)) continue;
     const args = call.childForFieldName("arguments");
     if (args?.type === "argument_list") {
       for (const kw of args.namedChildren) {
@@ -145,6 +154,9 @@ function isEnumClass(index: ProjectIndex, cls: ClassInfo): boolean {
 function literalComparisons(mod: ModuleInfo, add: Add): void {
   for (const fact of mod.comparisons) {
     const cmp = fact.node;
+    const text = cmp.text;
+    // Needs an equality operator, a string literal and a secret-like name: most comparisons have none.
+    if (!EQUALITY.test(text) || !QUOTE.test(text) || !SECRETISH_TEXT.test(text)) continue;
     const children = cmp.children.filter((c): c is Node => !!c);
     for (let i = 1; i + 1 < children.length; i++) {
       const op = children[i]!;

@@ -47,6 +47,8 @@ export const fapi102: Rule = {
   check({ index }) {
     const hits: RuleHit[] = [];
     for (const mod of index.modules) {
+      // A CORS registration names the class somewhere in its module (import, alias or attribute path).
+      if (!/cors/i.test(mod.file.content)) continue;
       for (const fact of mod.calls) {
         const options = corsOptions(index, mod, fact.node);
         if (!options) continue;
