@@ -73,12 +73,13 @@ export function startProgress(
   const started = now();
   let done = 0;
   let total = 0;
-  let shown = false;
+  let drawn: string | null = null;
   const render = (): void => {
     if (now() - started < delay) return;
-    const count = total > 0 ? ` ${done}/${total} files` : " reading files...";
-    stream.write(`\r\x1b[K${label}${count}`);
-    shown = true;
+    const line = `${label}${total > 0 ? ` ${done}/${total} files` : " reading files..."}`;
+    if (line === drawn) return;
+    stream.write(`\r\x1b[K${line}`);
+    drawn = line;
   };
   const timer = setInterval(render, PROGRESS_TICK_MS);
   timer.unref();
@@ -89,7 +90,7 @@ export function startProgress(
     },
     stop() {
       clearInterval(timer);
-      if (shown) stream.write("\r\x1b[K");
+      if (drawn !== null) stream.write("\r\x1b[K");
     },
   };
 }
