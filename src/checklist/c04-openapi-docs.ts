@@ -1,0 +1,149 @@
+import type { Node } from "web-tree-sitter";
+import type { FunctionInfo } from "../python/module.js";
+import type { RouteInfo } from "../python/project-index.js";
+import { isNone, stringLiteral, unparen, type CallArguments } from "../python/syntax.js";
+import { at, count, hasHave, itemResult, listed } from "./evidence.js";
+import type { AppInfo, ProjectFacts } from "./project-facts.js";
+import { excludedFromSchema, hasTags } from "./routers.js";
+import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
+
+const GET_OPENAPI = new Set(["fastapi.openapi.utils.get_openapi"]);
+
+/**
+ * C04 "OpenAPI docs verified (/docs)": each main app (one not mounted into another with `mount`/`host`) sets
+ * `title` and `description`, and does not disable its docs unconditionally (`openapi_url=None`, or both
+ * `docs_url=None` and `redoc_url=None`, as literals: `None if prod else "/openapi.json"` is fine); every HTTP route
+ * in the schema has tags (its decorator, its router's `APIRouter(tags=)`, or an `include_router(tags=)` on the way
+ * to the app) and a summary, description or docstring. Whether a test fetches `/openapi.json` or `/docs` is
+ * evidence only.
+ * Decisions: a project that builds its schema itself with `fastapi.openapi.utils.get_openapi(title=...,
+ * description=...)` has its title, description and docs from there; routes with `include_in_schema=False` (on the
+ * route, or on every way its router is mounted) and routes of an app whose docs are off are not in any schema and
+ * are not checked; an app built with `**kwargs` is not held to keywords we cannot see.
+ */
+export function checkC04(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
+  const { facts } = ctx;
+  if (!facts.hasApp) return itemResult(ctx, "C04", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test code" }], null);
+  const evidence: Evidence[] = [];
+  let failing = false;
+
+  const handBuilt = facts.callsTo(GET_OPENAPI);
+  const builtTitle = handBuilt.find((c) => c.call.childForFieldName("arguments")?.text.includes("title"));
+  const main = facts.apps.filter((a) => !a.mounted);
+  for (const app of main.length > 0 ? main : facts.apps) {
+    const problems = appProblems(app, handBuilt.length > 0, !!builtTitle);
+    failing ||= problems.failing;
+    evidence.push(...problems.evidence);
+  }
+  if (handBuilt[0]) evidence.push(at(handBuilt[0].module, handBuilt[0].call, "the schema is built by hand with `get_openapi(...)`"));
+
+  const subApps = new Set(facts.apps.filter((a) => a.mounted && docsDisabled(a.args)).map((a) => a.call.id));
+  const routes = facts.httpRoutes.filter((r) => inSchema(facts, r, subApps));
+  const untagged = routes.filter((r) => !routeHasTags(facts, r)).map((r) => at(r.module, r.fn.node, `\`${r.fn.name}\` has no tags`));
+  const undescribed = routes
+    .filter((r) => !r.args.keywords.has("summary") && !r.args.keywords.has("description") && !docstring(r.fn))
+    .map((r) => at(r.module, r.fn.node, `\`${r.fn.name}\` has no summary, description or docstring`));
+  if (routes.length === 0) evidence.push({ note: "no HTTP route in the schema" });
+  if (untagged.length > 0) evidence.push(...listed(`${untagged.length} of ${count(routes.length, "HTTP route")} ${hasHave(untagged.length)} no tags`, untagged, "untagged routes"));
+  else if (routes.length > 0) evidence.push({ note: `every HTTP route (${routes.length}) has tags` });
+  if (undescribed.length > 0) {
+    evidence.push(...listed(`${undescribed.length} of ${count(routes.length, "HTTP route")} ${hasHave(undescribed.length)} no summary, description or docstring`, undescribed, "undescribed routes"));
+  } else if (routes.length > 0) evidence.push({ note: `every HTTP route (${routes.length}) has a summary, description or docstring` });
+  failing ||= untagged.length > 0 || undescribed.length > 0;
+
+  const docsTest = testFetchingDocs(facts);
+  evidence.push(docsTest ?? { note: "no test fetches `/openapi.json` or `/docs` (not required)" });
+
+  return itemResult(ctx, "C04", failing ? "fail" : "pass", evidence, {
+    quotes: [{ check: "Docs" }, { principle: "Standards" }],
+    nextStep:
+      'give `FastAPI(title="...", description="...")`, tag each router (`APIRouter(prefix="/items", tags=["items"])`), ' +
+      "give each route a docstring or `summary=`, keep `/docs` on outside production (`openapi_url=None if prod else \"/openapi.json\"`), " +
+      "and add a test that fetches `/openapi.json`.",
+  });
+}
+
+function appProblems(app: AppInfo, handBuilt: boolean, handBuiltTitle: boolean): { failing: boolean; evidence: Evidence[] } {
+  const evidence: Evidence[] = [];
+  const kw = app.args.keywords;
+  const missing = ["title", "description"].filter((k) => !kw.has(k));
+  let failing = false;
+  if (missing.length > 0 && app.args.hasSplat) {
+    evidence.push(at(app.module, app.call, `\`FastAPI(...)\` takes \`**kwargs\`; ${missing.join(" and ")} not verified`));
+  } else if (missing.length > 0 && handBuiltTitle) {
+    evidence.push(at(app.module, app.call, `\`FastAPI(...)\` sets no ${missing.join(" or ")}; the hand-built schema sets its own`));
+  } else if (missing.length > 0) {
+    failing = true;
+    evidence.push(at(app.module, app.call, `\`FastAPI(...)\` sets no ${missing.join(" and no ")}`));
+  } else {
+    evidence.push(at(app.module, app.call, "`FastAPI(...)` sets title and description"));
+  }
+  const disabled = docsDisabled(app.args);
+  if (disabled && handBuilt) {
+    evidence.push(at(app.module, disabled, `\`${disabledText(app.args, disabled)}\`: the built-in docs are off, the project serves its own schema`));
+  } else if (disabled) {
+    failing = true;
+    evidence.push(at(app.module, disabled, `docs disabled unconditionally: \`${disabledText(app.args, disabled)}\``));
+  } else {
+    const conditional = ["openapi_url", "docs_url"].map((k) => kw.get(k)).find((v) => v && unparen(v).type === "conditional_expression");
+    if (conditional) evidence.push(at(app.module, conditional, `docs switched by configuration (\`${conditional.text}\`): served where enabled`));
+  }
+  return { failing, evidence };
+}
+
+/** The keyword that turns the docs off for good, or null. */
+export function docsDisabled(args: CallArguments): Node | null {
+  const openapi = args.keywords.get("openapi_url");
+  if (openapi && isNone(openapi)) return openapi.parent ?? openapi;
+  const docs = args.keywords.get("docs_url");
+  const redoc = args.keywords.get("redoc_url");
+  if (docs && redoc && isNone(docs) && isNone(redoc)) return docs.parent ?? docs;
+  return null;
+}
+
+function disabledText(args: CallArguments, node: Node): string {
+  const redoc = args.keywords.get("redoc_url");
+  return node.text.startsWith("docs_url") && redoc?.parent ? `${node.text}, ${redoc.parent.text}` : node.text;
+}
+
+/**
+ * Routes left out of every schema: `include_in_schema=False` on the route or on every way to it, or routes of a
+ * mounted sub-application whose docs are off (an admin UI, a redirector). A main app with its docs off still has
+ * its routes checked: the fix there is to turn the docs on.
+ */
+function inSchema(facts: ProjectFacts, route: RouteInfo, hiddenSubApps: Set<number>): boolean {
+  if (excludedFromSchema(route.args)) return false;
+  const key = facts.routers.routeRouterKey(route);
+  if (!key) return true;
+  return !facts.routers.allPaths(key, "hidden", (args, _m, call) => excludedFromSchema(args) || hiddenSubApps.has(call.id));
+}
+
+/** Tags on the route, its router, or an `include_router` between the router and the app. */
+export function routeHasTags(facts: ProjectFacts, route: RouteInfo): boolean {
+  if (hasTags(route.args)) return true;
+  const key = facts.routers.routeRouterKey(route);
+  return !!key && facts.routers.anyPath(key, "tags", (args) => hasTags(args));
+}
+
+/** The function's docstring node, or null. */
+export function docstring(fn: FunctionInfo): Node | null {
+  const body = fn.node.childForFieldName("body");
+  const first = body?.namedChild(0);
+  if (first?.type !== "expression_statement") return null;
+  const value = first.namedChild(0);
+  return value && stringLiteral(value) ? value : null;
+}
+
+function testFetchingDocs(facts: ProjectFacts): Evidence | null {
+  for (const mod of facts.index.modules) {
+    if (!mod.isTest) continue;
+    for (const fact of mod.calls) {
+      const first = fact.node.childForFieldName("arguments")?.namedChild(0);
+      const lit = first ? stringLiteral(first) : null;
+      if (lit && (/openapi\.json$/.test(lit.value) || /\/(docs|redoc)\/?$/.test(lit.value))) {
+        return at(mod, fact.node, `a test fetches \`${lit.value}\``);
+      }
+    }
+  }
+  return null;
+}

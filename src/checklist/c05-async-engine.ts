@@ -1,0 +1,67 @@
+import { basename } from "node:path";
+import { at, count, itemResult, listed } from "./evidence.js";
+import { isAlembicModule } from "./project-facts.js";
+import type { CallSite } from "./project-facts.js";
+import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
+
+const ASYNC_ENGINES = new Set([
+  "sqlalchemy.ext.asyncio.create_async_engine",
+  "sqlalchemy.ext.asyncio.engine.create_async_engine",
+  "sqlalchemy.ext.asyncio.async_engine_from_config",
+  "sqlalchemy.ext.asyncio.engine.async_engine_from_config",
+]);
+const SYNC_ENGINES = new Set([
+  "sqlalchemy.create_engine",
+  "sqlalchemy.engine.create_engine",
+  "sqlalchemy.engine.create.create_engine",
+  "sqlalchemy.engine_from_config",
+  "sqlalchemy.engine.engine_from_config",
+  "sqlmodel.create_engine",
+  "sqlmodel.engine.create.create_engine",
+]);
+const NULL_POOL = /(^|\.)NullPool$/;
+
+/**
+ * C05 "SQLAlchemy Async Engine configured": `create_async_engine` is called, and there is no sync `create_engine`
+ * (SQLAlchemy's or SQLModel's, `engine_from_config` too) and no `poolclass=NullPool` outside test code and
+ * Alembic's `env.py`. Not applicable when the project does not use SQL (RULES.md).
+ * Decision: Alembic's files are recognised by importing `alembic` (env.py is also allowed by name), so a stray
+ * migration script does not count as the app's engine.
+ */
+export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
+  const { facts } = ctx;
+  const sql = facts.sqlImport;
+  if (!sql) return itemResult(ctx, "C05", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }], null);
+  const inApp = (c: CallSite) => !isAlembicModule(c.module) && basename(c.module.file.path) !== "env.py";
+  const asyncEngines = facts.callsTo(ASYNC_ENGINES).filter(inApp);
+  const syncEngines = facts.callsTo(SYNC_ENGINES).filter(inApp);
+  // Only files that mention NullPool can pass it: skips walking every call's arguments.
+  const mentions = new Set(facts.index.modules.filter((m) => m.file.content.includes("NullPool")));
+  const nullPools = facts.calls.filter((c) => mentions.has(c.module) && inApp(c)).flatMap((c) => {
+    const pool = c.call.childForFieldName("arguments")?.namedChildren.find(
+      (a) => a?.type === "keyword_argument" && a.childForFieldName("name")?.text === "poolclass",
+    );
+    const value = pool?.childForFieldName("value");
+    return pool && value && NULL_POOL.test(facts.index.qualify(c.module, value) ?? value.text) ? [at(c.module, pool, `\`${pool.text}\`: a new connection per checkout, no pooling`)] : [];
+  });
+
+  const evidence: Evidence[] = [{ ...sql, note: `uses SQL: ${sql.note}` }];
+  if (asyncEngines[0]) evidence.push(at(asyncEngines[0].module, asyncEngines[0].call, `async engine: \`${calleeText(asyncEngines[0])}(...)\``));
+  else evidence.push({ note: "no `create_async_engine(...)` call outside test code" });
+  if (syncEngines.length > 0) {
+    evidence.push(...listed(`${count(syncEngines.length, "sync engine")} outside tests and Alembic`, syncEngines.map((c) => at(c.module, c.call, `sync \`${calleeText(c)}(...)\``)), "sync engines"));
+  }
+  if (nullPools.length > 0) evidence.push(...listed(`${count(nullPools.length, "engine")} without a pool`, nullPools, "NullPool engines"));
+
+  const failing = asyncEngines.length === 0 || syncEngines.length > 0 || nullPools.length > 0;
+  return itemResult(ctx, "C05", failing ? "fail" : "pass", evidence, {
+    quotes: [{ antiPattern: "Sync DB Calls" }, { decision: "Data Layer" }],
+    nextStep:
+      'create the engine with `create_async_engine("postgresql+asyncpg://...", pool_pre_ping=True)`, make sessions with ' +
+      "`async_sessionmaker(engine, expire_on_commit=False)`, and keep a sync engine only in Alembic's env.py or tests.",
+  });
+}
+
+function calleeText(c: CallSite): string {
+  return c.call.childForFieldName("function")?.text ?? "create_engine";
+}

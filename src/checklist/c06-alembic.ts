@@ -1,0 +1,140 @@
+import type { ModuleInfo } from "../python/module.js";
+import { count, itemResult } from "./evidence.js";
+import { dirOf, joinRel } from "./config-files.js";
+import { iniValue } from "./ini.js";
+import { isAlembicModule } from "./project-facts.js";
+import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
+
+interface AlembicConfig {
+  /** Where it is declared: `alembic.ini` or `pyproject.toml [tool.alembic]`. */
+  file: string;
+  line?: number;
+  scriptLocation: string | null;
+  versionLocations: string[] | null;
+  recursive: boolean;
+}
+
+/**
+ * C06 "Alembic migrations versions tracked": an Alembic config (`alembic.ini`'s `[alembic]` or pyproject's
+ * `[tool.alembic]`), the `env.py` of its `script_location`, and at least one revision file (module-level `revision`
+ * and `down_revision`) in its versions folder (`version_locations`, default `<script_location>/versions`), not
+ * excluded by `.gitignore`. Not applicable without SQL, whatever stray `alembic.ini` lies around.
+ * Decisions: paths resolve as Alembic resolves them from the config's folder (`%(here)s` included); a
+ * `package:path` location is looked up among the project's folders; one complete config is enough.
+ */
+export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs" | "project">): ChecklistItemResult {
+  const { facts, configs, project } = ctx;
+  const sql = facts.sqlImport;
+  if (!sql) {
+    const stray = configs.alembicInis.map((c) => ({ file: c.file.path, note: "an Alembic config, but the project does not use SQL" }));
+    return itemResult(ctx, "C06", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }, ...stray], null);
+  }
+  const found = alembicConfigs(ctx);
+  const evidence: Evidence[] = [];
+  let complete = false;
+  if (found.length === 0) {
+    evidence.push({ note: "no `alembic.ini` and no `[tool.alembic]` in pyproject.toml" });
+    const envs = facts.index.modules.filter((m) => isAlembicModule(m) && /(^|\/)env\.py$/.test(m.file.path));
+    for (const m of envs) evidence.push({ file: m.file.path, note: "an Alembic env.py with no config beside it in the scanned folder" });
+  }
+  for (const config of found) {
+    const where: Evidence = { file: config.file, ...(config.line ? { line: config.line } : {}), note: "" };
+    if (!config.scriptLocation) {
+      evidence.push({ ...where, note: "Alembic config without `script_location`" });
+      continue;
+    }
+    const script = resolveLocation(ctx, dirOf(config.file), config.scriptLocation);
+    if (script.startsWith("../")) {
+      evidence.push({ ...where, note: `\`script_location = ${config.scriptLocation}\` is outside the scanned folder; scan the folder that holds it` });
+      continue;
+    }
+    const env = project.pythonFiles.find((f) => f.path === joinRel(script, "env.py"));
+    const versionDirs = (config.versionLocations ?? [joinRel(script, "versions")]).map((v) =>
+      config.versionLocations ? resolveLocation(ctx, dirOf(config.file), v) : v,
+    );
+    const revisions = revisionFiles(facts.index.modules, versionDirs, config.recursive);
+    const tracked = revisions.filter((m) => !project.isGitIgnored(m.file.path));
+    const ignoredDirs = versionDirs.filter((d) => project.isGitIgnored(`${d}/`) || project.isGitIgnored(`${d}/0001_initial.py`));
+    const notes: string[] = [`script_location \`${script || "."}\``];
+    notes.push(env ? "env.py present" : "no env.py");
+    if (tracked.length > 0) notes.push(`${count(tracked.length, "revision")} in ${versionDirs.join(", ")}`);
+    else if (ignoredDirs.length > 0) notes.push(`${ignoredDirs.join(", ")} is excluded by .gitignore, so no revision is tracked`);
+    else if (revisions.length > 0) notes.push(`${count(revisions.length, "revision")} excluded by .gitignore`);
+    else notes.push(`no revision file in ${versionDirs.join(", ")}`);
+    evidence.push({ ...where, note: notes.join("; ") });
+    const first = tracked.sort((a, b) => (a.file.path < b.file.path ? -1 : 1))[0];
+    if (first) evidence.push({ file: first.file.path, note: "a tracked revision" });
+    complete ||= !!env && tracked.length > 0 && ignoredDirs.length === 0;
+  }
+  return itemResult(ctx, "C06", complete ? "pass" : "fail", evidence, {
+    quotes: [{ decision: "Data Layer" }],
+    nextStep:
+      "run `alembic init -t async migrations` if there is no config, then `alembic revision --autogenerate -m \"initial\"`, " +
+      "commit the files under the versions folder, and make sure .gitignore does not exclude them.",
+  });
+}
+
+function alembicConfigs(ctx: Pick<AuditContext, "configs">): AlembicConfig[] {
+  const out: AlembicConfig[] = [];
+  for (const { file, ini } of ctx.configs.alembicInis) {
+    if (!ini.sections.has("alembic")) {
+      out.push({ file: file.path, scriptLocation: null, versionLocations: null, recursive: false });
+      continue;
+    }
+    // Alembic passes the ini's folder as `here`; "." keeps paths relative to it.
+    const vars = { here: "." };
+    const versions = iniValue(ini, "alembic", "version_locations", vars);
+    const separator = iniValue(ini, "alembic", "path_separator", vars) ?? iniValue(ini, "alembic", "version_path_separator", vars);
+    const line = ini.sectionLines.get("alembic");
+    out.push({
+      file: file.path,
+      ...(line ? { line } : {}),
+      scriptLocation: iniValue(ini, "alembic", "script_location", vars),
+      versionLocations: versions ? splitLocations(versions, separator) : null,
+      recursive: /^(true|1|yes|on)$/i.test(iniValue(ini, "alembic", "recursive_version_locations", vars) ?? ""),
+    });
+  }
+  for (const { file, data } of ctx.configs.pyprojects) {
+    const tool = data["tool"] as Record<string, unknown> | undefined;
+    const alembic = tool?.["alembic"] as Record<string, unknown> | undefined;
+    if (!alembic || typeof alembic !== "object") continue;
+    const here = (s: string) => s.replace(/%\(here\)s/g, ".");
+    const versions = alembic["version_locations"];
+    out.push({
+      file: file.path,
+      scriptLocation: typeof alembic["script_location"] === "string" ? here(alembic["script_location"]) : null,
+      versionLocations: Array.isArray(versions) ? versions.filter((v): v is string => typeof v === "string").map(here) : typeof versions === "string" ? splitLocations(here(versions), null) : null,
+      recursive: alembic["recursive_version_locations"] === true,
+    });
+  }
+  return out;
+}
+
+/** Alembic's `version_locations` splitting: by its separator setting, else the legacy space-or-comma split. */
+function splitLocations(value: string, separator: string | null): string[] {
+  const sep = separator?.trim();
+  const parts =
+    sep === "space" ? value.split(/\s+/) : sep === "newline" ? value.split(/\n/) : sep === "os" ? value.split(":") : sep ? value.split(sep) : value.split(/, *| +/);
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/** A config path relative to the config's folder; `pkg.sub:dir` found among the project's folders. */
+function resolveLocation(ctx: Pick<AuditContext, "project">, base: string, location: string): string {
+  const pkg = /^([A-Za-z_][\w.]*):(.+)$/.exec(location);
+  if (pkg) {
+    const rel = `${pkg[1]!.replace(/\./g, "/")}/${pkg[2]!}`;
+    const all = [...ctx.project.pythonFiles, ...ctx.project.otherFiles].map((f) => f.path);
+    const hit = all.find((p) => p.startsWith(`${rel}/`) || p.includes(`/${rel}/`));
+    if (hit) return hit.slice(0, hit.indexOf(`${rel}/`) + rel.length);
+    return rel;
+  }
+  return joinRel(base, location);
+}
+
+function revisionFiles(modules: ModuleInfo[], dirs: string[], recursive: boolean): ModuleInfo[] {
+  return modules.filter((m) => {
+    const dir = dirOf(m.file.path);
+    const inside = dirs.some((d) => dir === d || (recursive && dir.startsWith(`${d}/`)));
+    return inside && m.definitions.has("revision") && m.definitions.has("down_revision");
+  });
+}

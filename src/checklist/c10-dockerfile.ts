@@ -1,0 +1,103 @@
+import { count, itemResult } from "./evidence.js";
+import type { ParsedDockerfile } from "./config-files.js";
+import {
+  baseImage,
+  buildsPython,
+  effectiveUser,
+  isPythonImage,
+  isRootUser,
+  isSlimImage,
+  lineage,
+  pythonCommand,
+  pythonInstall,
+  stagesOf,
+  type Stage,
+} from "./dockerfile.js";
+import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
+
+/**
+ * C10 "Dockerfile optimized (multi-stage)": the Dockerfile that builds the Python app has two or more `FROM`
+ * stages and its final stage, or a stage it is built `FROM`, copies (`COPY --from=`) from an earlier stage that
+ * builds Python. Evidence notes a non-root `USER` and a slim or distroless final base. Fails when an app has no
+ * Dockerfile; not applicable with neither an app nor a Dockerfile.
+ * Decisions: "the Dockerfile that builds the Python app" is the one that installs Python packages, runs a Python
+ * server, or starts from a Python image, in that order of weight, the shallowest on a tie; a copy from a stage that
+ * only builds a frontend (or downloads files) is not a multi-stage Python build; `COPY --from=<image>` copies from an
+ * image, not a stage; the final stage is the last one, the one `docker build` makes by default.
+ */
+export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs">): ChecklistItemResult {
+  const { facts, configs } = ctx;
+  const fix = {
+    quotes: [{ decision: "Deployment" } as const],
+    nextStep:
+      "build in a `FROM python:3.12-slim AS builder` stage that installs the dependencies into a virtualenv " +
+      "(`uv sync --frozen --no-dev` or `pip install --prefix`), then `FROM python:3.12-slim` (or a distroless Python image), " +
+      "`COPY --from=builder` the virtualenv and the app, and switch to a non-root `USER`.",
+  };
+  if (configs.dockerfiles.length === 0) {
+    if (!facts.hasApp) return itemResult(ctx, "C10", "not_applicable", [{ note: "no app and no Dockerfile" }], null);
+    return itemResult(ctx, "C10", "fail", [{ note: "the project has an app but no Dockerfile (or Containerfile)" }], fix);
+  }
+  const ranked = configs.dockerfiles
+    .map((d) => ({ d, stages: stagesOf(d.dockerfile) }))
+    .map((x) => ({ ...x, score: score(x.stages) }))
+    .sort((a, b) => b.score - a.score || depth(a.d) - depth(b.d) || (a.d.file.path < b.d.file.path ? -1 : 1));
+  const chosen = ranked[0]!;
+  const file = chosen.d.file.path;
+  if (chosen.score === 0) {
+    return itemResult(ctx, "C10", "fail", [{ note: `none of the ${count(ranked.length, "Dockerfile")} builds the Python app: ${ranked.map((r) => r.d.file.path).join(", ")}` }], fix);
+  }
+  const evidence: Evidence[] = [];
+  const others = ranked.slice(1).map((r) => r.d.file.path);
+  const stages = chosen.stages;
+  const final = stages[stages.length - 1]!;
+  const label = (s: Stage) => (s === final ? "the final stage" : s.name ? `\`${s.name}\`` : `stage ${s.index}`);
+  const describe = (s: Stage) => `${label(s)} (\`${s.image}\`, line ${s.line})`;
+  evidence.push({ file, line: final.line, note: `builds the Python app in ${count(stages.length, "stage")}: ${stages.map(describe).join(", ")}${others.length > 0 ? ` (other Dockerfiles: ${others.join(", ")})` : ""}` });
+
+  const copies = lineage(final).flatMap((s) => s.copiesFrom.map((c) => ({ into: s, ...c })));
+  const pythonCopies = copies.filter((c) => buildsPython(c.stage));
+  if (stages.length < 2) {
+    evidence.push({ file, line: final.line, note: "single stage: build tools and caches end up in the image" });
+  } else if (pythonCopies[0]) {
+    const c = pythonCopies[0];
+    const install = pythonInstall(c.stage) ?? lineage(c.stage).map(pythonInstall).find((x) => x) ?? null;
+    evidence.push({ file, line: c.line, note: `${label(c.into)} copies from ${label(c.stage)}${install ? `, which installs Python packages (line ${install.line})` : ", a Python stage"}` });
+  } else if (copies.length > 0) {
+    const sources = [...new Set(copies.map((c) => c.stage))];
+    evidence.push({ file, line: copies[0]!.line, note: `the final stage copies only from ${sources.map(label).join(", ")}, which ${sources.length === 1 ? "builds" : "build"} no Python (${[...new Set(copies.map((c) => baseImage(c.stage)))].join(", ")}); the Python dependencies are installed in the final image itself` });
+  } else {
+    evidence.push({ file, line: final.line, note: "the final stage copies nothing from an earlier stage (`COPY --from=`)" });
+  }
+
+  // Another stage that starts the app is a build target too (`docker build --target`): say how it is built.
+  const sources = new Set(stages.flatMap((s) => [...s.copiesFrom.map((c) => c.stage), ...(s.parent ? [s.parent] : [])]));
+  for (const other of stages) {
+    if (other === final || sources.has(other) || !pythonCommand(other)) continue;
+    const fromPython = lineage(other).some((s) => s.copiesFrom.some((c) => buildsPython(c.stage)));
+    evidence.push({ file, line: other.line, note: `${label(other)} also starts the app (a \`--target\`); it ${fromPython ? "copies from a Python build stage" : "copies from no Python build stage"}` });
+  }
+
+  const user = effectiveUser(final);
+  if (!user) evidence.push({ file, note: "no `USER`: the container runs as root" });
+  else if (isRootUser(user.user)) evidence.push({ file, line: user.line, note: `\`USER ${user.user}\`: the container runs as root` });
+  else evidence.push({ file, line: user.line, note: `runs as non-root \`USER ${user.user}\`` });
+  const base = baseImage(final);
+  evidence.push({ file, line: final.line, note: isSlimImage(base) ? `slim final base \`${base}\`` : `final base \`${base}\` is a full image; a \`-slim\` or distroless base is smaller` });
+
+  const pass = stages.length >= 2 && pythonCopies.length > 0;
+  return itemResult(ctx, "C10", pass ? "pass" : "fail", evidence, fix);
+}
+
+/** How surely a Dockerfile builds the Python app: installs Python packages (4), runs a Python server (2), Python base (1). */
+function score(stages: Stage[]): number {
+  let s = 0;
+  if (stages.some((st) => pythonInstall(st))) s += 4;
+  if (stages.some((st) => pythonCommand(st))) s += 2;
+  if (stages.some((st) => isPythonImage(st.image))) s += 1;
+  return s;
+}
+
+function depth(d: ParsedDockerfile): number {
+  return d.file.path.split("/").length;
+}

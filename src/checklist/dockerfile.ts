@@ -1,0 +1,110 @@
+import type { Copy, Dockerfile, From, Instruction } from "dockerfile-ast";
+
+/** One build stage of a Dockerfile, as dockerfile-ast reads it. */
+export interface Stage {
+  index: number;
+  /** `AS name`, lower-cased as Docker compares stage names; null when unnamed. */
+  name: string | null;
+  /** The `FROM` image as written (`python:3.12-slim`, or an earlier stage's name). */
+  image: string;
+  /** 1-based line of the `FROM`. */
+  line: number;
+  /** The earlier stage this one is built `FROM`, if any. */
+  parent: Stage | null;
+  instructions: Instruction[];
+  /** `COPY --from=<earlier stage>`, with the line of each. */
+  copiesFrom: { stage: Stage; line: number }[];
+}
+
+export function instructionLine(i: Instruction): number {
+  return i.getRange().start.line + 1;
+}
+
+/** Splits a parsed Dockerfile into stages and links `FROM <stage>` and `COPY --from=<stage|index>`. */
+export function stagesOf(df: Dockerfile): Stage[] {
+  const stages: Stage[] = [];
+  const byName = new Map<string, Stage>();
+  let current: Stage | null = null;
+  for (const ins of df.getInstructions()) {
+    const keyword = ins.getKeyword().toUpperCase();
+    if (keyword === "FROM") {
+      const from = ins as From;
+      const image = from.getImage() ?? "";
+      const name = from.getBuildStage()?.toLowerCase() ?? null;
+      current = { index: stages.length, name, image, line: instructionLine(ins), parent: byName.get(image.toLowerCase()) ?? null, instructions: [], copiesFrom: [] };
+      stages.push(current);
+      if (name) byName.set(name, current);
+      continue;
+    }
+    if (!current) continue; // ARGs before the first FROM
+    current.instructions.push(ins);
+    if (keyword === "COPY") {
+      const ref = (ins as Copy).getFromFlag()?.getValue()?.toLowerCase();
+      if (!ref) continue;
+      const source = byName.get(ref) ?? (/^\d+$/.test(ref) ? stages[Number(ref)] : undefined);
+      if (source && source !== current) current.copiesFrom.push({ stage: source, line: instructionLine(ins) });
+    }
+  }
+  return stages;
+}
+
+/** The stage and the stages it is built FROM, nearest first. */
+export function lineage(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  for (let s: Stage | null = stage; s && !out.includes(s); s = s.parent) out.push(s);
+  return out;
+}
+
+/** The external image a stage ultimately starts from. */
+export function baseImage(stage: Stage): string {
+  const chain = lineage(stage);
+  return chain[chain.length - 1]!.image;
+}
+
+function argumentsOf(stage: Stage, keywords: string[]): { text: string; line: number }[] {
+  return stage.instructions
+    .filter((i) => keywords.includes(i.getKeyword().toUpperCase()))
+    .map((i) => ({ text: i.getArgumentsContent() ?? "", line: instructionLine(i) }));
+}
+
+// Shell command lines inside RUN/CMD are free text, not Dockerfile syntax: matching the tool names is the test.
+const PYTHON_INSTALL = /\b(pip3?|uv pip|poetry|pdm|pipenv)\s+(install|sync|wheel)\b|\buv\s+(sync|export|venv)\b|\bpython3?(\.\d+)?\s+-m\s+(pip|venv)\b|\bvirtualenv\b/;
+const PYTHON_RUN = /\b(uvicorn|gunicorn|hypercorn|granian|fastapi|python3?(\.\d+)?|uv run|daphne)\b/;
+const PYTHON_IMAGE = /(^|\/)(python|pypy)[\w.-]*(:|$)|astral-sh\/uv|distroless\/python/;
+
+/** A `RUN` that installs Python packages, with its line. */
+export function pythonInstall(stage: Stage): { text: string; line: number } | null {
+  return argumentsOf(stage, ["RUN"]).find((r) => PYTHON_INSTALL.test(r.text)) ?? null;
+}
+
+export function pythonCommand(stage: Stage): { text: string; line: number } | null {
+  return argumentsOf(stage, ["CMD", "ENTRYPOINT"]).find((r) => PYTHON_RUN.test(r.text)) ?? null;
+}
+
+export function isPythonImage(image: string): boolean {
+  return PYTHON_IMAGE.test(image.toLowerCase());
+}
+
+/** A stage that builds Python: it (or a stage it is built FROM) installs Python packages, or starts from a Python image. */
+export function buildsPython(stage: Stage): boolean {
+  return lineage(stage).some((s) => pythonInstall(s) !== null) || isPythonImage(baseImage(stage));
+}
+
+/** The last `USER` in effect for a stage (its own, else inherited through `FROM <stage>`). */
+export function effectiveUser(stage: Stage): { user: string; line: number } | null {
+  for (const s of lineage(stage)) {
+    const users = argumentsOf(s, ["USER"]);
+    const last = users[users.length - 1];
+    if (last) return { user: last.text.trim(), line: last.line };
+  }
+  return null;
+}
+
+export function isRootUser(user: string): boolean {
+  return /^(root|0)(:.*)?$/.test(user.trim());
+}
+
+/** A slim final base: `-slim`, alpine, distroless, Chainguard/Wolfi, `scratch`. */
+export function isSlimImage(image: string): boolean {
+  return /slim|alpine|distroless|chainguard|wolfi|minimal|^scratch$/i.test(image);
+}

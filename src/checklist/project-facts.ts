@@ -1,0 +1,172 @@
+import type { Node } from "web-tree-sitter";
+import type { ClassInfo, Fact, ModuleInfo } from "../python/module.js";
+import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
+import { argument, callArguments, type CallArguments } from "../python/syntax.js";
+import { at } from "./evidence.js";
+import { RouterGraph } from "./routers.js";
+import type { Evidence } from "./types.js";
+
+/** A call outside test code with what its callee resolves to. */
+export interface CallSite {
+  module: ModuleInfo;
+  fact: Fact;
+  call: Node;
+  /** Qualified callee (`sqlalchemy.create_engine`), null when unknown. */
+  q: string | null;
+  /** The attribute of an `x.method(...)` callee, null otherwise. */
+  method: string | null;
+}
+
+export interface AppInfo {
+  module: ModuleInfo;
+  call: Node;
+  args: CallArguments;
+  /** Router-graph key of the name the app is bound to, when it is bound to one. */
+  key: string | null;
+  /** Mounted into another app (`app.mount(path, sub)`, `app.host(host, sub)`): a sub-application. */
+  mounted: boolean;
+}
+
+export interface MiddlewareUse {
+  module: ModuleInfo;
+  /** The registering call: `add_middleware(...)`, `Middleware(...)`, or `CORSMiddleware(app, ...)`. */
+  call: Node;
+  /** The middleware class's qualified name, or the project class's name. */
+  name: string;
+  projectClass: ClassInfo | null;
+}
+
+const FASTAPI_APP = new Set(["fastapi.FastAPI", "fastapi.applications.FastAPI"]);
+const MIDDLEWARE_WRAPPER = new Set(["starlette.middleware.Middleware", "fastapi.middleware.Middleware"]);
+
+/** Facts several checklist items share, each computed on first use and kept for the call. */
+export class ProjectFacts {
+  private callList: CallSite[] | null = null;
+  private appList: AppInfo[] | null = null;
+  private graph: RouterGraph | null = null;
+  private middlewareList: MiddlewareUse[] | null = null;
+  private sql: Evidence | null | undefined;
+
+  constructor(readonly index: ProjectIndex) {}
+
+  /** Every call outside test code, with its qualified callee. */
+  get calls(): CallSite[] {
+    if (this.callList) return this.callList;
+    const out: CallSite[] = [];
+    for (const module of this.index.modules) {
+      if (module.isTest) continue;
+      for (const fact of module.calls) {
+        const callee = fact.node.childForFieldName("function");
+        out.push({
+          module,
+          fact,
+          call: fact.node,
+          q: this.index.qualify(module, callee),
+          method: callee?.type === "attribute" ? (callee.childForFieldName("attribute")?.text ?? null) : null,
+        });
+      }
+    }
+    this.callList = out;
+    return out;
+  }
+
+  callsTo(names: ReadonlySet<string>): CallSite[] {
+    return this.calls.filter((c) => c.q !== null && names.has(c.q));
+  }
+
+  /** Route handlers outside test code. */
+  get routes(): RouteInfo[] {
+    return this.index.routes().filter((r) => !r.module.isTest);
+  }
+
+  get httpRoutes(): RouteInfo[] {
+    return this.routes.filter((r) => r.kind === "http");
+  }
+
+  get routers(): RouterGraph {
+    this.graph ??= new RouterGraph(this.index);
+    return this.graph;
+  }
+
+  /** `FastAPI(...)` calls outside test code (RULES.md: a project "has an app"). */
+  get apps(): AppInfo[] {
+    if (this.appList) return this.appList;
+    const mountedKeys = new Set<string>();
+    for (const c of this.calls) {
+      if (c.method !== "mount" && c.method !== "host") continue;
+      const args = callArguments(c.call);
+      const key = this.routers.keyOf(c.module, argument(args, 1, "app"), c.fact.scope);
+      if (key) mountedKeys.add(key);
+    }
+    this.appList = this.calls
+      .filter((c) => c.q !== null && (FASTAPI_APP.has(c.q) || this.isFastApiSubclass(c)))
+      .map((c) => {
+        const key = this.appKey(c);
+        return { module: c.module, call: c.call, args: callArguments(c.call), key, mounted: key !== null && mountedKeys.has(key) };
+      });
+    return this.appList;
+  }
+
+  get hasApp(): boolean {
+    return this.apps.length > 0;
+  }
+
+  /** The first import of SQLAlchemy or SQLModel outside test code and Alembic's own files, or null (RULES.md "uses SQL"). */
+  get sqlImport(): Evidence | null {
+    if (this.sql !== undefined) return this.sql;
+    this.sql = null;
+    for (const module of this.index.modules) {
+      if (module.isTest || isAlembicModule(module)) continue;
+      for (const [, binding] of module.imports) {
+        const top = binding.target.split(".")[0];
+        if (top === "sqlalchemy" || top === "sqlmodel") {
+          const found = at(module, binding.node, `imports ${top}`);
+          if (!this.sql || (found.file ?? "") < (this.sql.file ?? "")) this.sql = found;
+          break;
+        }
+      }
+    }
+    return this.sql;
+  }
+
+  /** Middleware registered outside test code, by any of the ways Starlette accepts. */
+  get middleware(): MiddlewareUse[] {
+    if (this.middlewareList) return this.middlewareList;
+    const out: MiddlewareUse[] = [];
+    for (const c of this.calls) {
+      const candidate = c.method === "add_middleware" || (c.q !== null && (MIDDLEWARE_WRAPPER.has(c.q) || /Middleware$/.test(c.q)));
+      if (!candidate) continue;
+      const args = callArguments(c.call);
+      let cls: Node | null = null;
+      if (c.method === "add_middleware") cls = argument(args, 0, "middleware_class");
+      else if (c.q !== null && MIDDLEWARE_WRAPPER.has(c.q)) cls = argument(args, 0, "cls");
+      else if (args.positional.length > 0 && c.q !== null && /Middleware$/.test(c.q)) {
+        // `app = CORSMiddleware(app, allow_origins=...)`: an ASGI app wrapped by hand.
+        cls = c.call.childForFieldName("function");
+      }
+      if (!cls) continue;
+      const projectClass = this.index.classFor(c.module, cls);
+      const q = this.index.qualify(c.module, cls);
+      out.push({ module: c.module, call: c.call, name: projectClass?.name ?? q ?? cls.text, projectClass });
+    }
+    this.middlewareList = out;
+    return out;
+  }
+
+  private appKey(c: CallSite): string | null {
+    const parent = c.call.parent;
+    if (parent?.type !== "assignment") return null;
+    return this.routers.keyOf(c.module, parent.childForFieldName("left"), c.fact.scope);
+  }
+
+  private isFastApiSubclass(c: CallSite): boolean {
+    const cls = this.index.classFor(c.module, c.call.childForFieldName("function"));
+    return !!cls && cls.bases.some((b) => FASTAPI_APP.has(this.index.qualify(cls.module, b) ?? ""));
+  }
+}
+
+/** Alembic's own files (env.py, revisions) import alembic; they say nothing about the app's database layer. */
+export function isAlembicModule(module: ModuleInfo): boolean {
+  for (const [, binding] of module.imports) if (binding.target === "alembic" || binding.target.startsWith("alembic.")) return true;
+  return false;
+}

@@ -1,0 +1,163 @@
+import type { Node } from "web-tree-sitter";
+import type { ModuleInfo, Scope } from "../python/module.js";
+import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
+import { argument, callArguments, isNone, unparen, type CallArguments } from "../python/syntax.js";
+
+/**
+ * How routers reach apps: `router = APIRouter(tags=...)` objects and the `X.include_router(router, tags=...)`
+ * calls that mount them, across modules. A router is known by the definition its name resolves to, so
+ * `from .users import router as users_router; api.include_router(users_router)` meets `@router.get` in users.py.
+ */
+export interface RouterNode {
+  key: string;
+  /** The value bound to the router's name, when it is a call (`APIRouter(...)`, `FastAPI(...)`, a factory). */
+  ctor: { module: ModuleInfo; call: Node; args: CallArguments } | null;
+}
+
+export interface IncludeEdge {
+  module: ModuleInfo;
+  call: Node;
+  args: CallArguments;
+  parentKey: string | null;
+}
+
+export class RouterGraph {
+  private readonly nodes = new Map<string, RouterNode>();
+  private readonly includes = new Map<string, IncludeEdge[]>();
+  private readonly memo = new Map<string, Map<string, boolean>>();
+
+  constructor(private readonly index: ProjectIndex) {
+    for (const mod of index.modules) {
+      if (mod.isTest) continue;
+      for (const fact of mod.calls) {
+        const callee = fact.node.childForFieldName("function");
+        if (callee?.type !== "attribute" || callee.childForFieldName("attribute")?.text !== "include_router") continue;
+        const args = callArguments(fact.node);
+        const child = this.keyOf(mod, argument(args, 0, "router"), fact.scope);
+        if (!child) continue;
+        const edge: IncludeEdge = { module: mod, call: fact.node, args, parentKey: this.keyOf(mod, callee.childForFieldName("object"), fact.scope) };
+        const list = this.includes.get(child) ?? [];
+        list.push(edge);
+        this.includes.set(child, list);
+      }
+    }
+  }
+
+  /**
+   * A stable identity for the object an expression names: a module-level definition (`app.api.users:router`),
+   * or a name bound inside a function (`create_app`'s local `app`). Null when it cannot be followed.
+   */
+  keyOf(mod: ModuleInfo, expr: Node | null, scope: Scope): string | null {
+    if (!expr) return null;
+    const n = unparen(expr);
+    if (n.type === "identifier") {
+      for (let s: Scope | null = scope; s && s.kind !== "module"; s = s.parent) {
+        if (s.kind !== "function") continue;
+        const local = this.localCall(mod, s, n.text);
+        if (local !== undefined) {
+          const key = `${mod.file.path}@${s.node.startIndex}:${n.text}`;
+          if (!this.nodes.has(key)) this.nodes.set(key, { key, ctor: local ? { module: mod, call: local, args: callArguments(local) } : null });
+          return key;
+        }
+      }
+    }
+    if (n.type !== "identifier" && n.type !== "attribute") return null;
+    const r = this.index.resolve(mod, n);
+    if (!r || r.def.kind !== "value") return null;
+    const key = `${r.module.name}:${r.name}`;
+    if (!this.nodes.has(key)) {
+      const value = unparen(r.def.value);
+      this.nodes.set(key, { key, ctor: value.type === "call" ? { module: r.module, call: value, args: callArguments(value) } : null });
+    }
+    return key;
+  }
+
+  /** The call a function-local name is bound to: undefined when the function does not bind it, null when not a call. */
+  private localCall(mod: ModuleInfo, scope: Scope, name: string): Node | null | undefined {
+    let found: Node | null | undefined;
+    for (const fact of mod.assignments) {
+      if (fact.scope !== scope) continue;
+      const left = fact.node.childForFieldName("left");
+      if (left?.type !== "identifier" || left.text !== name) continue;
+      const right = fact.node.childForFieldName("right");
+      found = right && unparen(right).type === "call" ? unparen(right) : null;
+    }
+    return found;
+  }
+
+  node(key: string): RouterNode | null {
+    return this.nodes.get(key) ?? null;
+  }
+
+  edges(key: string): IncludeEdge[] {
+    return this.includes.get(key) ?? [];
+  }
+
+  /** The key of the router a route is declared on (`@router.get`), when it can be followed. */
+  routeRouterKey(route: RouteInfo): string | null {
+    // The decorator is evaluated where the `def` stands.
+    return this.keyOf(route.module, route.router, route.fn.outer);
+  }
+
+  /**
+   * Whether some way the router is mounted gives a property: its own constructor, an `include_router` call,
+   * or (recursively) the router it is included into. `own` reads a constructor or include call's arguments.
+   */
+  anyPath(key: string, prop: string, own: (args: CallArguments, module: ModuleInfo, call: Node) => boolean): boolean {
+    const cache = this.memo.get(prop) ?? new Map<string, boolean>();
+    this.memo.set(prop, cache);
+    const visit = (k: string, depth: number): boolean => {
+      const known = cache.get(k);
+      if (known !== undefined) return known;
+      if (depth > 20) return false;
+      cache.set(k, false);
+      const node = this.nodes.get(k);
+      let result = !!node?.ctor && own(node.ctor.args, node.ctor.module, node.ctor.call);
+      for (const e of this.edges(k)) {
+        if (result) break;
+        result = own(e.args, e.module, e.call) || (e.parentKey !== null && visit(e.parentKey, depth + 1));
+      }
+      cache.set(k, result);
+      return result;
+    };
+    return visit(key, 0);
+  }
+
+  /**
+   * Whether every way the router is mounted has a property (it is mounted at least once), or its constructor
+   * has it: e.g. hidden from the schema only when no mount shows it.
+   */
+  allPaths(key: string, prop: string, own: (args: CallArguments, module: ModuleInfo, call: Node) => boolean): boolean {
+    const cache = this.memo.get(`all:${prop}`) ?? new Map<string, boolean>();
+    this.memo.set(`all:${prop}`, cache);
+    const visit = (k: string, depth: number): boolean => {
+      const known = cache.get(k);
+      if (known !== undefined) return known;
+      if (depth > 20) return false;
+      cache.set(k, false);
+      const node = this.nodes.get(k);
+      let result = !!node?.ctor && own(node.ctor.args, node.ctor.module, node.ctor.call);
+      const edges = this.edges(k);
+      if (!result && edges.length > 0) {
+        result = edges.every((e) => own(e.args, e.module, e.call) || (e.parentKey !== null && visit(e.parentKey, depth + 1)));
+      }
+      cache.set(k, result);
+      return result;
+    };
+    return visit(key, 0);
+  }
+}
+
+/** `tags=[...]` given and not an empty list literal. */
+export function hasTags(args: CallArguments): boolean {
+  const t = args.keywords.get("tags");
+  if (!t) return false;
+  const n = unparen(t);
+  return !((n.type === "list" || n.type === "tuple") && n.namedChildCount === 0) && !isNone(n);
+}
+
+/** `include_in_schema=False` literally. */
+export function excludedFromSchema(args: CallArguments): boolean {
+  const v = args.keywords.get("include_in_schema");
+  return !!v && unparen(v).type === "false";
+}
