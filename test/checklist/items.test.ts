@@ -1,0 +1,335 @@
+import { describe, expect, it } from "vitest";
+import { auditFiles, item, lines } from "./helpers.js";
+
+const APP = "from fastapi import FastAPI\napp = FastAPI(title='T', description='D')\n";
+
+describe("C02 request and response schemas", () => {
+  it("accepts typed mappings, explicit -> None, non-JSON response classes and models named ...Response", async () => {
+    const c02 = item(
+      await auditFiles({
+        "app/main.py": `from typing import Annotated, Any
+from fastapi import Body, FastAPI
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+app = FastAPI()
+
+class UploadResponse(BaseModel):
+    id: int
+
+@app.get("/counts")
+async def counts() -> dict[str, int]:
+    return {"a": 1}
+
+@app.post("/hooks/stripe", status_code=202)
+async def stripe_hook() -> None:
+    return None
+
+@app.get("/page", response_class=HTMLResponse)
+async def page():
+    return "<p>hi</p>"
+
+@app.post("/upload")
+async def upload() -> UploadResponse:
+    return UploadResponse(id=1)
+
+@app.post("/raw")
+async def raw(payload: Annotated[dict[str, Any], Body()], note=Body()) -> dict[str, Any]:
+    return payload
+`,
+      }),
+      "C02",
+    );
+    expect(lines(c02)).toEqual([
+      "fail",
+      "2 of 2 request bodies are not a Pydantic model: app/main.py:28, app/main.py:28",
+      "app/main.py:28 body `payload: Annotated[dict[str, Any], Body()]` in `raw` is `dict[str, Any]`, not a model",
+      "app/main.py:28 body `note=Body()` in `raw` is untyped (`Body()` without an annotation)",
+      "1 of 4 HTTP routes declares no response model: app/main.py:28",
+      "app/main.py:28 `raw` returns `dict[str, Any]` with no `response_model=`",
+      "1 route is exempt: status 204, a returned `Response`, or a non-JSON response class",
+    ]);
+  });
+
+  it("exempts routes of a router whose app defaults to a non-JSON response class", async () => {
+    const c02 = item(
+      await auditFiles({
+        "admin/views.py": "from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get('/users')\nasync def users():\n    return '<table></table>'\n",
+        "admin/app.py": "from fastapi import FastAPI\nfrom admin.views import router\nfrom admin.html import PageResponse\n\napp = FastAPI(default_response_class=PageResponse)\napp.include_router(router)\n",
+        "admin/html.py": "from starlette.responses import HTMLResponse\n\nclass PageResponse(HTMLResponse):\n    pass\n",
+      }),
+      "C02",
+    );
+    expect(c02.status).toBe("pass");
+    expect(lines(c02)).toContain("1 route is exempt: status 204, a returned `Response`, or a non-JSON response class");
+  });
+});
+
+describe("C03 dependency injection", () => {
+  it("fails a handler that connects to the database itself, even with Security elsewhere", async () => {
+    const c03 = item(
+      await auditFiles({
+        "app/main.py": `import sqlite3
+from fastapi import FastAPI, Security
+from fastapi.security import APIKeyHeader
+
+app = FastAPI()
+key = APIKeyHeader(name="X-Key")
+
+@app.get("/rows")
+async def rows(api_key: str = Security(key)) -> list[str]:
+    conn = sqlite3.connect("app.db")
+    return [r[0] for r in conn.execute("select name from t")]
+`,
+      }),
+      "C03",
+    );
+    expect(lines(c03)).toEqual([
+      "fail",
+      "app/main.py:9 1 `Depends`/`Security` use outside test code, the first here",
+      "1 route handler call opening a session or connection instead of receiving it: app/main.py:10",
+      'app/main.py:10 `rows` opens its own connection: `sqlite3.connect("app.db")`',
+    ]);
+  });
+});
+
+describe("C04 OpenAPI docs", () => {
+  it("skips routes hidden from the schema and those of a mounted sub-app with docs off; tags flow from a parent router", async () => {
+    const c04 = item(
+      await auditFiles({
+        "app/main.py": `from fastapi import FastAPI
+from app.api import api
+from app.admin import admin
+
+app = FastAPI(title="Shop", description="Shop API")
+app.include_router(api)
+app.mount("/admin", admin)
+
+@app.get("/healthz", include_in_schema=False)
+async def healthz() -> bool:
+    return True
+`,
+        "app/api.py": `from fastapi import APIRouter
+from app import orders
+
+api = APIRouter(prefix="/v1", tags=["v1"])
+api.include_router(orders.router)
+`,
+        "app/orders.py": `from fastapi import APIRouter
+router = APIRouter(prefix="/orders")
+
+@router.get("/")
+async def list_orders() -> list[int]:
+    """All orders."""
+    return []
+`,
+        "app/admin.py": `from fastapi import FastAPI
+admin = FastAPI(openapi_url=None)
+
+@admin.get("/")
+async def dashboard() -> str:
+    return "ok"
+`,
+      }),
+      "C04",
+    );
+    expect(lines(c04)).toEqual([
+      "pass",
+      "app/main.py:5 `FastAPI(...)` sets title and description",
+      "every HTTP route (1) has tags",
+      "every HTTP route (1) has a summary, description or docstring",
+      "no test fetches `/openapi.json` or `/docs` (not required)",
+    ]);
+  });
+
+  it("accepts a schema built by hand with get_openapi(title=, description=)", async () => {
+    const c04 = item(
+      await auditFiles({
+        "app/main.py": `from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+app = FastAPI(openapi_url=None)
+
+def schema():
+    return get_openapi(title="API", version="1", description="The API", routes=app.routes)
+`,
+      }),
+      "C04",
+    );
+    expect(lines(c04)).toEqual([
+      "pass",
+      "app/main.py:4 `FastAPI(...)` sets no title or description; the hand-built schema sets its own",
+      "app/main.py:4 `openapi_url=None`: the built-in docs are off, the project serves its own schema",
+      "app/main.py:7 the schema is built by hand with `get_openapi(...)`",
+      "no HTTP route in the schema",
+      "no test fetches `/openapi.json` or `/docs` (not required)",
+    ]);
+  });
+});
+
+describe("C05 async engine", () => {
+  it("counts SQLModel's create_engine as sync", async () => {
+    const c05 = item(
+      await auditFiles({ "app/db.py": 'from sqlmodel import Session, create_engine\nengine = create_engine("sqlite:///db.sqlite")\n' }),
+      "C05",
+    );
+    expect(lines(c05)).toEqual([
+      "fail",
+      "app/db.py:1 uses SQL: imports sqlmodel",
+      "no `create_async_engine(...)` call outside test code",
+      "1 sync engine outside tests and Alembic: app/db.py:2",
+      "app/db.py:2 sync `create_engine(...)`",
+    ]);
+  });
+});
+
+describe("C06 Alembic", () => {
+  const db = "from sqlalchemy.ext.asyncio import create_async_engine\nengine = create_async_engine('sqlite+aiosqlite://')\n";
+  const env = "from alembic import context\ncontext.run_migrations()\n";
+  const rev = 'revision = "0001"\ndown_revision = None\n';
+
+  it("reads [tool.alembic] from pyproject.toml", async () => {
+    const c06 = item(
+      await auditFiles({
+        "app/db.py": db,
+        "pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/db/migrations"\n',
+        "db/migrations/env.py": env,
+        "db/migrations/versions/0001_init.py": rev,
+      }),
+      "C06",
+    );
+    expect(lines(c06)).toEqual([
+      "pass",
+      "pyproject.toml script_location `db/migrations`; env.py present; 1 revision in db/migrations/versions",
+      "db/migrations/versions/0001_init.py a tracked revision",
+    ]);
+  });
+
+  it("follows package:path locations and version_locations", async () => {
+    const c06 = item(
+      await auditFiles({
+        "src/shop/db.py": db,
+        "alembic.ini": "[alembic]\nscript_location = shop:migrations\nversion_locations = %(here)s/src/shop/migrations/core %(here)s/src/shop/migrations/billing\n",
+        "src/shop/migrations/env.py": env,
+        "src/shop/migrations/billing/0002_invoices.py": 'revision = "0002"\ndown_revision = "0001"\n',
+      }),
+      "C06",
+    );
+    expect(lines(c06)).toEqual([
+      "pass",
+      "alembic.ini:1 script_location `src/shop/migrations`; env.py present; 1 revision in src/shop/migrations/core, src/shop/migrations/billing",
+      "src/shop/migrations/billing/0002_invoices.py a tracked revision",
+    ]);
+  });
+
+  it("fails without any Alembic config, pointing at an env.py it found", async () => {
+    const c06 = item(await auditFiles({ "app/db.py": db, "migrations/env.py": env }), "C06");
+    expect(lines(c06)).toEqual([
+      "fail",
+      "no `alembic.ini` and no `[tool.alembic]` in pyproject.toml",
+      "migrations/env.py an Alembic env.py with no config beside it in the scanned folder",
+    ]);
+  });
+});
+
+describe("C09 structured logging", () => {
+  const cases: [string, Record<string, string>, string[]][] = [
+    [
+      "an INI fileConfig formatter",
+      { "logging.ini": "[formatters]\nkeys = json\n\n[formatter_json]\nclass = pythonjsonlogger.jsonlogger.JsonFormatter\nformat = %(message)s\n" },
+      ["logging.ini logging config with the JSON formatter `pythonjsonlogger.jsonlogger.JsonFormatter`"],
+    ],
+    [
+      "a JSON config naming a project formatter",
+      {
+        "log_config.json": '{"version": 1, "formatters": {"json": {"()": "app.logfmt.JSONLineFormatter"}}}',
+        "app/logfmt.py": "import json\nimport logging\n\nclass JSONLineFormatter(logging.Formatter):\n    def format(self, record):\n        return json.dumps({'msg': record.getMessage()})\n",
+      },
+      [
+        "app/logfmt.py:4 `JSONLineFormatter` formats log records as JSON",
+        "log_config.json logging config with the JSON formatter `app.logfmt.JSONLineFormatter`",
+      ],
+    ],
+    [
+      "loguru with serialize=True",
+      { "app/log.py": "import sys\nfrom loguru import logger\nlogger.add(sys.stdout, serialize=True)\n" },
+      ["app/log.py:3 loguru `logger.add(..., serialize=True)`"],
+    ],
+    [
+      "a dictConfig dict in code",
+      { "app/log.py": "import logging.config\nCONFIG = {'version': 1, 'formatters': {'json': {'()': 'pythonjsonlogger.json.JsonFormatter'}}}\nlogging.config.dictConfig(CONFIG)\n" },
+      ["app/log.py:3 `dictConfig` with the JSON formatter `pythonjsonlogger.json.JsonFormatter`"],
+    ],
+  ];
+  for (const [name, files, expected] of cases) {
+    it(`passes with ${name}`, async () => {
+      const c09 = item(await auditFiles({ "app/main.py": APP, ...files }), "C09");
+      expect(lines(c09)).toEqual(["pass", ...expected]);
+    });
+  }
+
+  it("a Formatter subclass that does not write JSON is not structured", async () => {
+    const c09 = item(
+      await auditFiles({ "app/main.py": APP, "app/fmt.py": "import logging\n\nclass Short(logging.Formatter):\n    def format(self, record):\n        return record.getMessage()[:80]\n" }),
+      "C09",
+    );
+    expect(c09.status).toBe("fail");
+  });
+});
+
+describe("C10 Dockerfile", () => {
+  it("follows FROM <stage> chains and ignores COPY --from=<image>", async () => {
+    const c10 = item(
+      await auditFiles({
+        "app/main.py": APP,
+        "Dockerfile": [
+          "FROM python:3.12-slim AS base",
+          "ENV PYTHONUNBUFFERED=1",
+          "FROM base AS deps",
+          "COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /bin/",
+          "RUN uv sync --frozen",
+          "FROM base AS runtime",
+          "COPY --from=deps /app/.venv /app/.venv",
+          "FROM runtime",
+          "USER 10001",
+          'CMD ["uvicorn", "app.main:app"]',
+          "",
+        ].join("\n"),
+      }),
+      "C10",
+    );
+    expect(lines(c10)).toEqual([
+      "pass",
+      "Dockerfile:8 builds the Python app in 4 stages: `base` (`python:3.12-slim`, line 1), `deps` (`base`, line 3), `runtime` (`base`, line 6), the final stage (`runtime`, line 8)",
+      "Dockerfile:7 `runtime` copies from `deps`, which installs Python packages (line 5)",
+      "Dockerfile:9 runs as non-root `USER 10001`",
+      "Dockerfile:8 slim final base `python:3.12-slim`",
+    ]);
+  });
+
+  it("picks the Dockerfile that builds the Python app among several", async () => {
+    const c10 = item(
+      await auditFiles({
+        "backend/app/main.py": APP,
+        "frontend/Dockerfile": "FROM node:20 AS build\nRUN npm ci && npm run build\nFROM nginx:alpine\nCOPY --from=build /dist /usr/share/nginx/html\n",
+        "backend/Dockerfile": "FROM python:3.12\nRUN pip install -r requirements.txt\nUSER root\n",
+      }),
+      "C10",
+    );
+    expect(lines(c10)).toEqual([
+      "fail",
+      "backend/Dockerfile:1 builds the Python app in 1 stage: the final stage (`python:3.12`, line 1) (other Dockerfiles: frontend/Dockerfile)",
+      "backend/Dockerfile:1 single stage: build tools and caches end up in the image",
+      "backend/Dockerfile:3 `USER root`: the container runs as root",
+      "backend/Dockerfile:1 final base `python:3.12` is a full image; a `-slim` or distroless base is smaller",
+    ]);
+  });
+
+  it("fails an app without a Dockerfile and one whose Dockerfiles build no Python", async () => {
+    expect(lines(item(await auditFiles({ "app/main.py": APP }), "C10"))).toEqual(["fail", "the project has an app but no Dockerfile (or Containerfile)"]);
+    expect(lines(item(await auditFiles({ "app/main.py": APP, "web/Containerfile": "FROM nginx:alpine\n" }), "C10"))).toEqual([
+      "fail",
+      "none of the 1 Dockerfile builds the Python app: web/Containerfile",
+    ]);
+  });
+});
