@@ -40,14 +40,18 @@ export function argument(args: CallArguments, index: number, keyword: string): N
 
 /** `a.b.c` for identifier/attribute chains, null for anything else (calls, subscripts). */
 export function dottedName(node: Node | null): string | null {
-  if (!node) return null;
-  if (node.type === "identifier") return node.text;
-  if (node.type === "attribute") {
-    const obj = dottedName(node.childForFieldName("object"));
-    const attr = node.childForFieldName("attribute");
-    return obj && attr ? `${obj}.${attr.text}` : null;
+  // A loop, not recursion: generated code can chain thousands of attributes, more than the JS stack holds.
+  const attrs: string[] = [];
+  let n = node;
+  while (n?.type === "attribute") {
+    const attr = n.childForFieldName("attribute");
+    if (!attr) return null;
+    attrs.push(attr.text);
+    n = n.childForFieldName("object");
   }
-  return null;
+  if (n?.type !== "identifier") return null;
+  attrs.push(n.text);
+  return attrs.reverse().join(".");
 }
 
 /** The innermost value of parentheses: `((x))` -> `x`. */

@@ -103,6 +103,7 @@ export async function scanInputDetailed(input: SourceInput, req: ScanRequest): P
     ...(perFileIgnores ? { perFileIgnores } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+    ...(req.deadline !== undefined ? { deadline: req.deadline } : {}),
   });
   return { result, root: project.root, config };
 }

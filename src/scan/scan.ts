@@ -53,7 +53,7 @@ export const DEFAULT_MAX_FINDINGS = 100;
 export async function scanProject(project: LoadedProject, opts: ScanOptions): Promise<ScanResult> {
   const rules = selectRules(rulePackFor(opts.persona), opts.select, opts.ignore);
   const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
-  return withProjectIndex(project.pythonFiles, opts, (index, parseErrors) => {
+  return withProjectIndex(project.pythonFiles, opts, (index, parseErrors, coverage) => {
     const all: Finding[] = [];
     let suppressed = 0;
     for (const rule of rules) {
@@ -79,11 +79,12 @@ export async function scanProject(project: LoadedProject, opts: ScanOptions): Pr
     const reasons = [
       ...(cut ? [`showing the first ${maxFindings} of ${findings.length} findings (maxFindings)`] : []),
       ...(project.truncated ? [project.truncated] : []),
+      ...(coverage.truncated ? [coverage.truncated] : []),
     ];
     return {
       findings: findings.slice(0, maxFindings),
       summary: {
-        filesScanned: project.pythonFiles.length,
+        filesScanned: coverage.filesParsed,
         findings: findings.length,
         suppressed,
         byRule,

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { deadlineAfter, timeBudgetMs } from "../../core/limits.js";
 import { scanInput } from "../../scan/run.js";
 import type { ScanResult } from "../../scan/scan.js";
 import type { ServerContext } from "../context.js";
@@ -78,6 +79,7 @@ export function registerScanAntiPatternsTool(server: McpServer, ctx: ServerConte
           ...(args.ignore ? { ignore: args.ignore } : {}),
           ...(args.maxFindings ? { maxFindings: args.maxFindings } : {}),
           signal: extra.signal,
+          deadline: deadlineAfter(timeBudgetMs(process.env)),
           ...(onProgress ? { onProgress } : {}),
         },
       );

@@ -1,0 +1,173 @@
+import fc from "fast-check";
+import type { Tree } from "web-tree-sitter";
+import { describe, expect, it } from "vitest";
+import { MAX_NESTING, nestingBeyond } from "../../src/python/depth.js";
+import { loadEngine, parsePython } from "../../src/python/parser.js";
+import { dottedName } from "../../src/python/syntax.js";
+import { places, scanFiles } from "../rules/helpers.js";
+
+/** The exact depth of the deepest node, by a full cursor walk: what nestingBeyond must agree with. */
+function maxDepth(tree: Tree): number {
+  const cursor = tree.walk();
+  let depth = 0;
+  let max = 0;
+  try {
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        max = Math.max(max, ++depth);
+        continue;
+      }
+      for (;;) {
+        if (depth === 0) return max;
+        if (cursor.gotoNextSibling()) break;
+        cursor.gotoParent();
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+async function withTree<T>(source: string, use: (tree: Tree) => T): Promise<T> {
+  const tree = parsePython(await loadEngine(), source);
+  try {
+    return use(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Openers and their closers that nest expressions: the densest ways to build depth per character. */
+const NESTERS: [string, string][] = [
+  ["(", ")"],
+  ["[", "]"],
+  ["{", "}"],
+  ["f(", ")"],
+  ["~", ""],
+  ["-", ""],
+  ["not ", ""],
+  ["await ", ""],
+  ["lambda: ", ""],
+  ["[*", "]"],
+  ["{**", "}"],
+  ["f(*", ")"],
+  ["f(a=", ")"],
+  ["a[", "]"],
+  ["f'{", "}'"],
+  ["x if y else ", ""],
+  ["a + ", ""],
+  ["a.b(", ")"],
+  ["(", ",)"],
+];
+
+const nested = fc
+  .array(fc.tuple(fc.constantFrom(...NESTERS), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 8 })
+  .chain((parts) =>
+    fc.tuple(fc.constant(parts), fc.boolean(), fc.nat({ max: 3 })).map(([ps, closeAll, dropClosers]) => {
+      const open = ps.map(([[o], n]) => o.repeat(n)).join("");
+      const close = ps
+        .map(([[, c], n]) => c.repeat(n))
+        .reverse()
+        .join("");
+      // Unbalanced variants exercise the parser's error recovery, whose trees must obey the same bound.
+      return `x = ${open}1${closeAll ? close : close.slice(dropClosers)}\n`;
+    }),
+  );
+
+describe("nestingBeyond", () => {
+  it("agrees with a full walk on generated nesting, balanced or not, at every limit", async () => {
+    const engine = await loadEngine();
+    fc.assert(
+      fc.property(nested, fc.integer({ min: 0, max: 300 }), (source, limit) => {
+        const tree = parsePython(engine, source);
+        try {
+          const exact = maxDepth(tree);
+          const found = nestingBeyond(tree.rootNode, limit);
+          expect(found !== null).toBe(exact > limit);
+        } finally {
+          tree.delete();
+        }
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it("points at the first node past the limit", async () => {
+    // module > expression_statement > call > argument_list > call ...: the innermost call on line 3.
+    const at = await withTree("x = 1\nf(\n f(\n  g(1)))\n", (tree) => nestingBeyond(tree.rootNode, 6));
+    expect(at).toEqual({ row: 3, column: 2 });
+    expect(await withTree("x = 1\nf(\n f(\n  g(1)))\n", (tree) => nestingBeyond(tree.rootNode, 9))).toBeNull();
+  });
+
+  it("finds 200,000 nested calls in well under a second", async () => {
+    const source = `x = ${"f(".repeat(200_000)}1${")".repeat(200_000)}\n`;
+    const started = Date.now();
+    const at = await withTree(source, (tree) => nestingBeyond(tree.rootNode));
+    expect(at).not.toBeNull();
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe("deeply nested code in a scan", () => {
+  it("analyses 500 nested ifs and reports the finding at their heart on its line", async () => {
+    const ifs = Array.from({ length: 500 }, (_, i) => `${" ".repeat(4 + i)}if flag${i}:\n`).join("");
+    const code =
+      'import time\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/deep")\nasync def deep():\n' +
+      ifs +
+      `${" ".repeat(504)}time.sleep(1)\n`;
+    const result = await scanFiles({ "deep.py": code });
+    expect(places(result)).toEqual([`deep.py:${9 + 500 + 1} FAPI101`]);
+    expect(result.summary.parseErrors).toEqual([]);
+  });
+
+  it("reports a file nested past the limit as not analysed and still analyses the others", async () => {
+    const deep = `x = ${"(".repeat(5_000)}1${")".repeat(5_000)}\n`;
+    const ok = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def root():\n    return {"a": 1}\n';
+    const result = await scanFiles({ "deep.py": deep, "main.py": ok });
+    expect(places(result)).toEqual(["main.py:7 FAPI004"]);
+    expect(result.summary.filesScanned).toBe(2);
+    expect(result.summary.parseErrors).toHaveLength(1);
+    expect(result.summary.parseErrors[0]!.file).toBe("deep.py");
+    expect(result.summary.parseErrors[0]!.message).toMatch(
+      new RegExp(`^nested more than ${MAX_NESTING} syntax levels deep at line 1, column \\d+; the file was not analysed$`),
+    );
+  });
+
+  it("scans a 600 KB file of nested calls in seconds, not minutes", async () => {
+    // Before the depth guard, tree-sitter's query took minutes on this and silently lost matches past 2^15 levels.
+    const started = Date.now();
+    const result = await scanFiles({ "calls.py": `x = ${"f(".repeat(150_000)}1${")".repeat(150_000)}\n` });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.summary.parseErrors.map((e) => e.file)).toEqual(["calls.py"]);
+  });
+
+  it.each([
+    ["nested parentheses", `x = ${"(".repeat(3_000)}1${")".repeat(3_000)}\n`],
+    ["nested calls", `x = ${"f(".repeat(1_900)}1${")".repeat(1_900)}\n`],
+    ["an attribute chain", `x = a${".b".repeat(50_000)}()\n`],
+    ["an operator chain", `x = ${Array.from({ length: 3_900 }, (_, i) => `a${i}`).join(" + ")}\n`],
+    ["nested lambdas", `x = ${"lambda: ".repeat(3_900)}1\n`],
+    ["nested subscripts", `x: ${"A[".repeat(1_900)}int${"]".repeat(1_900)} = 1\n`],
+  ])("never overflows the stack on %s", async (_name, code) => {
+    const result = await scanFiles({ "m.py": code });
+    expect(result.findings).toEqual([]);
+    expect(result.summary.filesScanned).toBe(1);
+  });
+});
+
+describe("dottedName", () => {
+  it("names an attribute chain longer than the JS stack is deep", async () => {
+    const name = await withTree(`x = a${".b".repeat(100_000)}\n`, (tree) =>
+      dottedName(tree.rootNode.child(0)!.child(0)!.childForFieldName("right")),
+    );
+    expect(name).toBe(`a${".b".repeat(100_000)}`);
+  });
+
+  it("is null for chains that do not start at a name", async () => {
+    const name = await withTree("x = f().b.c\n", (tree) =>
+      dottedName(tree.rootNode.child(0)!.child(0)!.childForFieldName("right")),
+    );
+    expect(name).toBeNull();
+  });
+});
