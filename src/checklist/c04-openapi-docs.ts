@@ -1,8 +1,8 @@
 import type { Node } from "web-tree-sitter";
 import type { FunctionInfo } from "../python/module.js";
 import type { RouteInfo } from "../python/project-index.js";
-import { isNone, stringLiteral, unparen, type CallArguments } from "../python/syntax.js";
-import { at, count, hasHave, itemResult, listed } from "./evidence.js";
+import { callArguments, isNone, stringLiteral, unparen, type CallArguments } from "../python/syntax.js";
+import { at, byPlace, count, hasHave, itemResult, listed } from "./evidence.js";
 import type { AppInfo, ProjectFacts } from "./project-facts.js";
 import { excludedFromSchema, hasTags } from "./routers.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
@@ -28,14 +28,26 @@ export function checkC04(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
   let failing = false;
 
   const handBuilt = facts.callsTo(GET_OPENAPI);
-  const builtTitle = handBuilt.find((c) => c.call.childForFieldName("arguments")?.text.includes("title"));
   const main = facts.apps.filter((a) => !a.mounted);
-  for (const app of main.length > 0 ? main : facts.apps) {
-    const problems = appProblems(app, handBuilt.length > 0, !!builtTitle);
-    failing ||= problems.failing;
-    evidence.push(...problems.evidence);
+  const apps = main.length > 0 ? main : facts.apps;
+  const good: Flagged[] = [];
+  const bad: Flagged[] = [];
+  let badApps = 0;
+  for (const app of apps) {
+    // A hand-built schema belongs to the app of its module, or to the project's only main app.
+    const built = handBuilt.filter((c) => apps.length === 1 || c.module === app.module);
+    const builtTitle = built.some((c) => callArguments(c.call).keywords.has("title"));
+    const problems = appProblems(app, built.length > 0, builtTitle);
+    if (problems.failing) badApps++;
+    good.push(...problems.evidence.filter((e) => !e.bad));
+    bad.push(...problems.evidence.filter((e) => e.bad));
   }
-  if (handBuilt[0]) evidence.push(at(handBuilt[0].module, handBuilt[0].call, "the schema is built by hand with `get_openapi(...)`"));
+  failing ||= badApps > 0;
+  if (apps.length <= 3) evidence.push(...[...good, ...bad].sort(byPlace).map(unflag));
+  else if (badApps > 0) evidence.push(...listed(`${badApps} of ${count(apps.length, "app")} set no title or description, or turn their docs off`, bad.map(unflag), "problems"));
+  else evidence.push({ note: `every app (${apps.length}) sets a title and description and serves its docs` });
+  const usedBuilder = handBuilt.find((c) => apps.length === 1 || apps.some((a) => a.module === c.module));
+  if (usedBuilder) evidence.push(at(usedBuilder.module, usedBuilder.call, "the schema is built by hand with `get_openapi(...)`"));
 
   const subApps = new Set(facts.apps.filter((a) => a.mounted && docsDisabled(a.args)).map((a) => a.call.id));
   const routes = facts.httpRoutes.filter((r) => inSchema(facts, r, subApps));
@@ -63,30 +75,39 @@ export function checkC04(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
   });
 }
 
-function appProblems(app: AppInfo, handBuilt: boolean, handBuiltTitle: boolean): { failing: boolean; evidence: Evidence[] } {
-  const evidence: Evidence[] = [];
+type Flagged = Evidence & { bad: boolean };
+
+function unflag(f: Flagged): Evidence {
+  const { bad: _bad, ...e } = f;
+  return e;
+}
+
+function appProblems(app: AppInfo, handBuilt: boolean, handBuiltTitle: boolean): { failing: boolean; evidence: Flagged[] } {
+  const evidence: Flagged[] = [];
+  const ok = (e: Evidence): Flagged => ({ ...e, bad: false });
+  const problem = (e: Evidence): Flagged => ({ ...e, bad: true });
   const kw = app.args.keywords;
   const missing = ["title", "description"].filter((k) => !kw.has(k));
   let failing = false;
   if (missing.length > 0 && app.args.hasSplat) {
-    evidence.push(at(app.module, app.call, `\`FastAPI(...)\` takes \`**kwargs\`; ${missing.join(" and ")} not verified`));
+    evidence.push(ok(at(app.module, app.call, `\`FastAPI(...)\` takes \`**kwargs\`; ${missing.join(" and ")} not verified`)));
   } else if (missing.length > 0 && handBuiltTitle) {
-    evidence.push(at(app.module, app.call, `\`FastAPI(...)\` sets no ${missing.join(" or ")}; the hand-built schema sets its own`));
+    evidence.push(ok(at(app.module, app.call, `\`FastAPI(...)\` sets no ${missing.join(" or ")}; the hand-built schema sets its own`)));
   } else if (missing.length > 0) {
     failing = true;
-    evidence.push(at(app.module, app.call, `\`FastAPI(...)\` sets no ${missing.join(" and no ")}`));
+    evidence.push(problem(at(app.module, app.call, `\`FastAPI(...)\` sets no ${missing.join(" and no ")}`)));
   } else {
-    evidence.push(at(app.module, app.call, "`FastAPI(...)` sets title and description"));
+    evidence.push(ok(at(app.module, app.call, "`FastAPI(...)` sets title and description")));
   }
   const disabled = docsDisabled(app.args);
   if (disabled && handBuilt) {
-    evidence.push(at(app.module, disabled, `\`${disabledText(app.args, disabled)}\`: the built-in docs are off, the project serves its own schema`));
+    evidence.push(ok(at(app.module, disabled, `\`${disabledText(app.args, disabled)}\`: the built-in docs are off, the project serves its own schema`)));
   } else if (disabled) {
     failing = true;
-    evidence.push(at(app.module, disabled, `docs disabled unconditionally: \`${disabledText(app.args, disabled)}\``));
+    evidence.push(problem(at(app.module, disabled, `docs disabled unconditionally: \`${disabledText(app.args, disabled)}\``)));
   } else {
     const conditional = ["openapi_url", "docs_url"].map((k) => kw.get(k)).find((v) => v && unparen(v).type === "conditional_expression");
-    if (conditional) evidence.push(at(app.module, conditional, `docs switched by configuration (\`${conditional.text}\`): served where enabled`));
+    if (conditional) evidence.push(ok(at(app.module, conditional, `docs switched by configuration (\`${conditional.text}\`): served where enabled`)));
   }
   return { failing, evidence };
 }
