@@ -77,22 +77,30 @@ export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
 function alembicConfigs(ctx: Pick<AuditContext, "configs">): AlembicConfig[] {
   const out: AlembicConfig[] = [];
   for (const { file, ini } of ctx.configs.alembicInis) {
-    if (!ini.sections.has("alembic")) {
+    // `alembic --name core` reads section [core] instead of [alembic]: every section with a `script_location`
+    // is a configuration (multi-database and multi-tenant setups keep several).
+    const named = [...ini.sections.keys()].filter((name) => name === "alembic" || ini.sections.get(name)?.has("script_location"));
+    if (named.length === 0) {
       out.push({ file: file.path, scriptLocation: null, versionLocations: null, recursive: false });
       continue;
     }
-    // Alembic passes the ini's folder as `here`; "." keeps paths relative to it.
-    const vars = { here: "." };
-    const versions = iniValue(ini, "alembic", "version_locations", vars);
-    const separator = iniValue(ini, "alembic", "path_separator", vars) ?? iniValue(ini, "alembic", "version_path_separator", vars);
-    const line = ini.sectionLines.get("alembic");
-    out.push({
-      file: file.path,
-      ...(line ? { line } : {}),
-      scriptLocation: iniValue(ini, "alembic", "script_location", vars),
-      versionLocations: versions ? splitLocations(versions, separator) : null,
-      recursive: /^(true|1|yes|on)$/i.test(iniValue(ini, "alembic", "recursive_version_locations", vars) ?? ""),
-    });
+    for (const section of named) {
+      // Alembic passes the ini's folder as `here`; "." keeps paths relative to it.
+      const vars = { here: "." };
+      const scriptLocation = iniValue(ini, section, "script_location", vars);
+      // A bare [alembic] holding only shared options beside named sections is not a configuration of its own.
+      if (!scriptLocation && section === "alembic" && named.length > 1) continue;
+      const versions = iniValue(ini, section, "version_locations", vars);
+      const separator = iniValue(ini, section, "path_separator", vars) ?? iniValue(ini, section, "version_path_separator", vars);
+      const line = ini.sectionLines.get(section);
+      out.push({
+        file: file.path,
+        ...(line ? { line } : {}),
+        scriptLocation,
+        versionLocations: versions ? splitLocations(versions, separator) : null,
+        recursive: /^(true|1|yes|on)$/i.test(iniValue(ini, section, "recursive_version_locations", vars) ?? ""),
+      });
+    }
   }
   for (const { file, data } of ctx.configs.pyprojects) {
     const tool = data["tool"] as Record<string, unknown> | undefined;

@@ -333,3 +333,24 @@ describe("C10 Dockerfile", () => {
     ]);
   });
 });
+
+describe("C06 with named Alembic sections", () => {
+  it("takes every ini section with a script_location (alembic --name) and package:path locations", async () => {
+    const revision = (id: string) => `revision = "${id}"\ndown_revision = None\n\ndef upgrade():\n    pass\n`;
+    const files = {
+      "src/shop/main.py": `${APP}from sqlalchemy import create_engine\n`,
+      "src/shop/alembic.ini": "[alembic]\nfile_template = %%(rev)s\n\n[core]\nscript_location = shop:migrations/core\n\n[tenant]\nscript_location = shop:migrations/tenant\n",
+      "src/shop/migrations/core/env.py": "from alembic import context\n",
+      "src/shop/migrations/core/versions/0001_core.py": revision("a1"),
+      "src/shop/migrations/tenant/env.py": "from alembic import context\n",
+    };
+    const c06 = item(await auditFiles(files), "C06");
+    expect(c06.status).toBe("pass");
+    expect(lines(c06)).toEqual([
+      "pass",
+      "src/shop/alembic.ini:4 script_location `src/shop/migrations/core`; env.py present; 1 revision in src/shop/migrations/core/versions",
+      "src/shop/migrations/core/versions/0001_core.py a tracked revision",
+      "src/shop/alembic.ini:7 script_location `src/shop/migrations/tenant`; env.py present; no revision file in src/shop/migrations/tenant/versions",
+    ]);
+  });
+});
