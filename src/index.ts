@@ -2,10 +2,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { parseServerArgs, SERVER_USAGE } from "./cli/args.js";
 import { UserError } from "./core/errors.js";
 import { createServer, NoLoadablePersonaError } from "./server/create-server.js";
+import { LenientStdioTransport } from "./server/stdio-transport.js";
 import { packageVersion } from "./server/version.js";
 
 const SUBCOMMANDS = new Set(["scan", "audit", "validate", "delegate", "personas"]);
@@ -63,7 +63,8 @@ async function main(argv: string[]): Promise<number | null> {
       cwd,
       bundled: args.bundled,
     });
-    await server.connect(new StdioServerTransport());
+    // Not the SDK's StdioServerTransport: it exits on a message over 10 MB and ignores malformed lines silently.
+    await server.connect(new LenientStdioTransport());
     return null;
   } catch (err) {
     if (err instanceof NoLoadablePersonaError || err instanceof UserError) return fail(err.message);
