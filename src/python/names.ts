@@ -5,6 +5,8 @@ export const SYNC_SESSION_TYPES = new Set([
   "sqlalchemy.orm.session.Session",
   "sqlmodel.Session",
   "sqlmodel.orm.session.Session",
+  // sqlmodel's asyncio module re-exports the sync Session next to AsyncSession; projects import both from it.
+  "sqlmodel.ext.asyncio.session.Session",
   "sqlalchemy.orm.scoping.scoped_session",
   "sqlalchemy.orm.scoped_session",
 ]);

@@ -166,6 +166,13 @@ export class ProjectIndex {
         const method = this.methodOf(def.cls, rest[1]!);
         if (method) return { module: mod, name: rest[1]!, def: { kind: "function", fn: method } };
       }
+      // `db = Database()` at module level, then `Depends(db.get_session)`: a method of the instance's class.
+      if (def && def.kind === "value" && rest.length === 2 && unparen(def.value).type === "call") {
+        const ctor = this.qualify(mod, unparen(def.value).childForFieldName("function"));
+        const r = ctor && ctor !== qualified ? this.resolveSymbol(ctor, mod, depth + 1) : null;
+        const method = r?.def.kind === "class" ? this.inheritedMethod(r.def.cls, rest[1]!) : null;
+        if (method) return { module: method.module, name: rest[1]!, def: { kind: "function", fn: method } };
+      }
       return null;
     }
     return null;
@@ -225,6 +232,18 @@ export class ProjectIndex {
 
   methodOf(cls: ClassInfo, name: string): FunctionInfo | null {
     for (const fn of cls.module.functions) if (fn.outer === cls.scope && fn.name === name) return fn;
+    return null;
+  }
+
+  /** A method of a class or, failing that, of its project base classes (nearest first). */
+  inheritedMethod(cls: ClassInfo, name: string, depth = 0): FunctionInfo | null {
+    const own = this.methodOf(cls, name);
+    if (own || depth > MAX_DEPTH) return own;
+    for (const base of cls.bases) {
+      const parent = this.classFor(cls.module, base);
+      const found = parent && parent !== cls ? this.inheritedMethod(parent, name, depth + 1) : null;
+      if (found) return found;
+    }
     return null;
   }
 
@@ -300,7 +319,12 @@ export class ProjectIndex {
 
   private routeCall(mod: ModuleInfo, fn: FunctionInfo, expr: Node): RouteInfo | null {
     if (expr.type !== "call") return null;
-    const callee = expr.childForFieldName("function");
+    let callee = expr.childForFieldName("function");
+    // `get = router.get` at module level, then `@get("/items")`.
+    if (callee?.type === "identifier") {
+      const def = mod.definitions.get(callee.text);
+      if (def?.kind === "value" && unparen(def.value).type === "attribute") callee = unparen(def.value);
+    }
     if (callee?.type !== "attribute") return null;
     const method = callee.childForFieldName("attribute")?.text ?? "";
     const http = HTTP_ROUTE_METHODS.has(method);
@@ -458,6 +482,8 @@ export class ProjectIndex {
     if (n.type === "call") {
       const callee = n.childForFieldName("function");
       const q = this.qualify(mod, callee);
+      // `db = next(get_db())`: the first value the generator dependency yields.
+      if (q === "builtins.next") return this.valueTag(mod, scope, callArguments(n).positional[0] ?? null, depth + 1);
       if (q) {
         const direct = tagOfTypeName(this.canonical(q, mod));
         if (direct) return direct === "sync-sessionmaker" || direct === "async-sessionmaker" ? this.makerTag(mod, n, direct) : direct;

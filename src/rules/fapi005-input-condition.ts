@@ -229,7 +229,7 @@ export class InputCondition {
   private isConstant(n: Node): boolean {
     if (n.type === "identifier" && isLocal(this.fn, n.text)) return false;
     const r = this.index.resolve(this.fn.module, n);
-    if (r?.def.kind !== "value") return false;
+    if (r?.def.kind !== "value") return classConstant(this.index, this.fn.module, n, 0);
     return isLiteral(this.index, r.module, r.def.value, 0);
   }
 
@@ -290,11 +290,33 @@ function isLiteral(index: ProjectIndex, mod: ModuleInfo, value: Node, depth: num
     case "identifier":
     case "attribute": {
       const r = index.resolve(mod, n);
-      return r?.def.kind === "value" && isLiteral(index, r.module, r.def.value, depth + 1);
+      if (r?.def.kind !== "value") return classConstant(index, mod, n, depth + 1);
+      return isLiteral(index, r.module, r.def.value, depth + 1);
     }
     default:
       return false;
   }
+}
+
+/**
+ * A class attribute bound to a literal in a project class body: enum members (`Kind.B`, `Role.ADMIN = "admin"`,
+ * `auto()`) and class-level constants, fixed at import time like module constants.
+ */
+function classConstant(index: ProjectIndex, mod: ModuleInfo, n: Node, depth: number): boolean {
+  if (n.type !== "attribute" || depth > 6) return false;
+  const attr = n.childForFieldName("attribute")?.text;
+  const cls = index.classFor(mod, n.childForFieldName("object"));
+  if (!cls || !attr) return false;
+  let value: Node | null = null;
+  for (const fact of cls.module.assignments) {
+    if (fact.scope !== cls.scope) continue;
+    const left = fact.node.childForFieldName("left");
+    if (left?.type === "identifier" && left.text === attr) value = fact.node.childForFieldName("right");
+  }
+  if (!value) return false;
+  const v = unparen(value);
+  if (v.type === "call" && index.qualify(cls.module, v.childForFieldName("function")) === "enum.auto") return true;
+  return isLiteral(index, cls.module, v, depth + 1);
 }
 
 /** Whether a name is assigned anywhere in the handler's own scope (then it is a local, not a builtin or constant). */

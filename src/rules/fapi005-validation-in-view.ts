@@ -23,12 +23,15 @@ export const fapi005: Rule = {
       "with status 400 or 422 (a literal, `status.HTTP_400_BAD_REQUEST`, `status.HTTP_422_UNPROCESSABLE_ENTITY`/`_CONTENT`, " +
       "`HTTPStatus.BAD_REQUEST`, ...; positional or `status_code=`), when the condition looks only at the handler's request " +
       "input: its path, query, header, cookie, body, form and file parameters and their attributes, literals, module-level " +
-      "constants bound to literals (or to `re.compile(...)`), and side-effect-free builtins and standard-library functions " +
+      "constants bound to literals (or to `re.compile(...)`), class attributes bound to literals in a project class body " +
+      "(enum members such as `Plan.TEAM`, `auto()` included), and side-effect-free builtins and standard-library functions " +
       "(`len`, `isinstance`, `any`, `all`, `min`, `re.match`, `os.path.splitext`, `datetime.now`, ...) and pure `str`/`dict`/`set` " +
       "methods called on input (`.strip()`, `.isdigit()`, `.startswith()`, `.get()`, ...). " +
       "Decisions: each `elif` is its own check, reported on the `elif` line; an `else:` that raises is reported on the `if` " +
       "line when every condition of the chain qualifies; the raise must be a statement of the branch itself, so a raise " +
-      "inside a nested `if` is judged with that inner `if` (a raise under `for`, `try` or `with` in the branch is not followed); " +
+      "inside a nested `if` is judged with that inner `if` (a raise under `for`, `try` or `with` in the branch is not followed), " +
+      "and an `if` inside a branch of an enclosing `if`/`elif`/`else` whose condition is not input-only (`if user.is_trial:`) " +
+      "does not fire: the check then depends on who asks or on loaded state, which no constraint on the input can express; " +
       "an exception bound to a name (in the handler or at module level, here or in another module) is followed to its " +
       "`HTTPException(...)` call; project subclasses of `RequestValidationError` count, other project exception classes do not. " +
       "Not request input, so the `if` does not fire: parameters filled by `Depends()`/`Security()` (they were loaded, often from " +
@@ -64,12 +67,39 @@ export const fapi005: Rule = {
       if (inputs.size === 0) continue;
       for (const fact of fn.module.ifs) {
         if (fact.scope !== fn.scope) continue;
+        if (underBusinessCondition(index, fn, inputs, fact.node)) continue;
         hits.push(...checkIf(index, fn, inputs, fact.node));
       }
     }
     return hits;
   },
 };
+
+/**
+ * Whether an `if` sits in a branch of an enclosing `if` whose condition is not request input alone
+ * (`if key.is_admin: if not data.ref: raise 400`): the check then depends on who asks or on loaded state, which
+ * no `Field` constraint or validator on the input can express.
+ */
+function underBusinessCondition(index: ProjectIndex, fn: FunctionInfo, inputs: Set<string>, ifNode: Node): boolean {
+  for (let p = ifNode.parent; p && p.id !== fn.node.id; p = p.parent) {
+    if (p.type !== "block") continue;
+    const branch = p.parent;
+    if (!branch) continue;
+    let owner: Node | null = null;
+    let conditions: (Node | null)[] = [];
+    if (branch.type === "if_statement" || branch.type === "elif_clause") {
+      owner = branch.type === "if_statement" ? branch : branch.parent;
+      conditions = [branch.childForFieldName("condition")];
+    } else if (branch.type === "else_clause" && branch.parent?.type === "if_statement") {
+      owner = branch.parent;
+      conditions = [owner.childForFieldName("condition"), ...owner.childrenForFieldName("alternative").map((a) => (a?.type === "elif_clause" ? a.childForFieldName("condition") : null))];
+    } else continue;
+    if (!owner) continue;
+    const at = owner.startIndex;
+    if (conditions.some((c) => c && !new InputCondition(index, fn, inputs, at).qualifies(c))) return true;
+  }
+  return false;
+}
 
 /** The `if`, each `elif`, and an `else` judged against the whole chain. */
 function checkIf(index: ProjectIndex, fn: FunctionInfo, inputs: Set<string>, ifNode: Node): RuleHit[] {

@@ -47,6 +47,7 @@ describe("cross-file fixture projects", () => {
       "cross-file-import-root",
       "cross-file-library-names",
       "cross-file-router-wrappers",
+      "cross-file-session-sources",
       "cross-file-sessions",
     ]);
   });
@@ -73,6 +74,26 @@ describe("cross-file fixture projects", () => {
     ]);
     const crudCall = result.findings.find((f) => f.file === "app/api/routes/users.py" && f.line === 21);
     expect(crudCall?.message).toContain("`crud.get_users` is given the sync session `db`");
+  });
+
+  it("follows sessions from a module-level instance's inherited method, `next(get_db())`, a `.configure()`d factory and sqlmodel's re-exported Session", async () => {
+    const result = await scanFiles(loadProject("cross-file-session-sources"), { select: ["FAPI002"] });
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message.split(" inside ")[0]}`)).toEqual([
+      "app/api/routes.py:15 Sync session call `db.execute`",
+      "app/api/routes.py:22 Sync session call `db.scalar`",
+      "app/api/routes.py:29 Sync session call `db.scalar`",
+      "app/api/routes.py:35 Sync session call `session.exec`",
+    ]);
+  });
+
+  it("sees routes declared through a module-level alias of a router method (`get = router.get`)", async () => {
+    const files = loadProject("cross-file-session-sources");
+    const routes = await withProjectIndex(inlineProject(files).pythonFiles, {}, (index) =>
+      index.routes().map((r) => `${r.fn.name}:${r.method}`),
+    );
+    expect(routes).toContain("status:get");
+    expect(routes).toContain("set_status:post");
+    expect(routes).toContain("from_store:get");
   });
 
   it("resolves `app.*` imports in a project scanned from above its import root", async () => {
