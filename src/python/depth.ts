@@ -4,10 +4,11 @@ import type { Node, Point } from "web-tree-sitter";
  * Deepest syntax nesting analysed. Real code stays within a few dozen levels (CPython itself refuses more than
  * 200 nested brackets or 100 indentation levels), while generated or hostile files can nest hundreds of
  * thousands deep: tree-sitter queries then slow to a crawl and lose matches (their depth counter is 16 bits), and
- * any recursive walk over such a tree would exhaust the JavaScript stack. Files deeper than this are reported
- * and left out.
+ * recursive helpers in the rules and checklist overflow the JavaScript stack (a 4,000-term union annotation did).
+ * Files deeper than this are reported and left out; 1,000 keeps every recursive helper a few times below the
+ * stack's limit.
  */
-export const MAX_NESTING = 4_000;
+export const MAX_NESTING = 1_000;
 
 /**
  * A subtree never nests deeper than this many levels per character of its text, plus a constant: the densest

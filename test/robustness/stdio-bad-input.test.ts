@@ -113,7 +113,7 @@ beforeAll(async () => {
     "app/blob.py": `x = 1\n\u0000\u0001\u0002${"\u00ff".repeat(100)}\n`,
     "app/huge.py": `# generated\n${"VALUE = 1\n".repeat(120_000)}`,
     "app/deep.py": `x = ${"(".repeat(5_000)}1${")".repeat(5_000)}\n`,
-    "app/nested_ifs.py": `def f(flag):\n${Array.from({ length: 500 }, (_, i) => `${" ".repeat(4 + i)}if flag:\n`).join("")}${" ".repeat(504)}return 1\n`,
+    "app/nested_ifs.py": `def f(flag):\n${Array.from({ length: 400 }, (_, i) => `${" ".repeat(4 + i)}if flag:\n`).join("")}${" ".repeat(404)}return 1\n`,
   });
   // Latin-1 bytes that are not valid UTF-8, around a real finding.
   const { writeFile } = await import("node:fs/promises");
@@ -197,18 +197,23 @@ describe("the spawned server under bad input", () => {
     ]);
     expect(data["summary"]["filesScanned"]).toBe(4);
     expect(data["summary"]["parseErrors"]).toEqual([
-      { file: "deep.py", message: expect.stringMatching(/^nested more than 4000 syntax levels deep at line 1, column \d+; the file was not analysed$/) },
+      { file: "deep.py", message: expect.stringMatching(/^nested more than 1000 syntax levels deep at line 1, column \d+; the file was not analysed$/) },
     ]);
     await server.stillAnswers(71);
   });
 
-  it("analyses deeply nested inline code without overflowing the stack", async () => {
+  it("reports 5,000 nested parentheses and 500 nested ifs as not analysed, and finds a call inside 400 nested ifs", async () => {
+    const nestedIfs = (n: number) =>
+      `import time\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def f(flag: bool):\n` +
+      `${Array.from({ length: n }, (_, i) => `${" ".repeat(4 + i)}if flag:\n`).join("")}${" ".repeat(4 + n)}time.sleep(1)\n`;
+    const notAnalysed = /^nested more than 1000 syntax levels deep at line \d+, column \d+; the file was not analysed$/;
     const parens = await server.callTool(80, "scan_anti_patterns", { code: `x = ${"(".repeat(5_000)}1${")".repeat(5_000)}\n` });
-    expect(parens["structuredContent"]["summary"]["parseErrors"]).toHaveLength(1);
-    const ifs = `import time\n\n\nasync def f(flag):\n${Array.from({ length: 500 }, (_, i) => `${" ".repeat(4 + i)}if flag:\n`).join("")}${" ".repeat(504)}time.sleep(1)\n`;
-    const deep = await server.callTool(81, "scan_anti_patterns", { code: ifs, select: ["FAPI101"] });
-    expect(deep["isError"]).toBeFalsy();
-    expect(deep["structuredContent"]["summary"]["parseErrors"]).toEqual([]);
-    await server.stillAnswers(82);
+    expect(parens["structuredContent"]["summary"]["parseErrors"]).toEqual([{ file: "snippet.py", message: expect.stringMatching(notAnalysed) }]);
+    const ifs500 = await server.callTool(81, "scan_anti_patterns", { code: nestedIfs(500) });
+    expect(ifs500["structuredContent"]["summary"]["parseErrors"]).toEqual([{ file: "snippet.py", message: expect.stringMatching(notAnalysed) }]);
+    const ifs400 = await server.callTool(82, "scan_anti_patterns", { code: nestedIfs(400) });
+    expect(ifs400["structuredContent"]["summary"]["parseErrors"]).toEqual([]);
+    expect(ifs400["structuredContent"]["findings"].map((f: Message) => `${f["line"]} ${f["rule"]}`)).toEqual([`${9 + 400 + 1} FAPI101`]);
+    await server.stillAnswers(83);
   });
 });
