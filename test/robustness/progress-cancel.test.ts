@@ -45,6 +45,27 @@ describe("folder scans over a real client", () => {
     expect(new Set(steps).size).toBe(steps.length);
   });
 
+  it("audits send progress too, and stop when cancelled with every tree freed", async () => {
+    conn = await connect({ flagRoots: [project.dir] });
+    const seen: Progress[] = [];
+    const result = (await conn.client.callTool({ name: "audit_checklist", arguments: { path: "." } }, CallToolResultSchema, {
+      onprogress: (p) => seen.push(p),
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(seen.at(-1)).toEqual({ progress: FILES, total: FILES, message: `${FILES} of ${FILES} files analysed` });
+
+    const trees = countTrees();
+    const controller = new AbortController();
+    const call = conn.client.callTool({ name: "audit_checklist", arguments: { path: "." } }, CallToolResultSchema, {
+      signal: controller.signal,
+      onprogress: () => controller.abort("stop"),
+    });
+    await expect(call).rejects.toThrow("stop");
+    await eventually(() => expect(trees.deleted()).toBe(trees.parsed()), 5_000);
+    expect(trees.parsed()).toBeLessThan(FILES / 2);
+    await conn.client.ping();
+  });
+
   it("send no progress when the client does not ask", async () => {
     conn = await connect({ flagRoots: [project.dir] });
     const notifications: string[] = [];
