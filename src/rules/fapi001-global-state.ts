@@ -2,9 +2,10 @@ import type { Node } from "web-tree-sitter";
 import type { FunctionInfo, ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ASYNC_SESSION_TYPES, SYNC_SESSION_TYPES } from "../python/names.js";
-import { callArguments, unparen } from "../python/syntax.js";
+import { callArguments, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { isMainGuarded, localNames } from "./fapi001-scopes.js";
+import { type FunctionUse, isMainGuarded, isScriptModule, localNames, runsAtImportOnly } from "./fapi001-scopes.js";
+import { isSampleDataPath } from "./fapi003-secrets.js";
 
 const CONTAINER_FACTORIES = new Set([
   "builtins.dict",
@@ -55,9 +56,10 @@ export const fapi001: Rule = {
   check({ index }) {
     const hits: RuleHit[] = [];
     const lifecycle = lifecycleFunctions(index);
+    const importTime = new Map<FunctionInfo, FunctionUse>();
     for (const mod of index.modules) {
-      if (mod.isTest) continue;
-      hits.push(...mutatedContainers(index, mod, lifecycle), ...globalStatements(mod), ...openedSessions(index, mod));
+      if (mod.isTest || isSampleDataPath(mod.file.path) || isScriptModule(index, mod)) continue;
+      hits.push(...mutatedContainers(index, mod, lifecycle, importTime), ...globalStatements(mod), ...openedSessions(index, mod));
     }
     return hits;
   },
@@ -66,7 +68,25 @@ export const fapi001: Rule = {
 function globalStatements(mod: ModuleInfo): RuleHit[] {
   return mod.globals
     .filter((fact) => fact.scope.kind === "function")
-    .map((fact) => ({ module: mod, node: fact.node, message: `\`${fact.node.text}\` rebinds module state from a function: every request shares it` }));
+    .map((fact) => {
+      const names = fact.node.namedChildren.filter((c) => c?.type === "identifier").map((c) => c!.text);
+      const where = fact.scope.fn ? ` in \`${fact.scope.fn.name}()\`` : "";
+      const what = names.length === 1 ? `module global \`${names[0]}\`` : `module globals ${names.map((n) => `\`${n}\``).join(", ")}`;
+      return {
+        module: mod,
+        node: fact.node,
+        message: `\`global ${names.join(", ")}\`${where} rebinds ${what}: one value per worker process, shared by every request on it`,
+      };
+    });
+}
+
+/** The function whose body holds a scope (a lambda counts as its own function, with no name). */
+function functionName(scope: Scope): string | null {
+  for (let s: Scope | null = scope; s; s = s.parent) {
+    if (s.kind === "lambda") return null;
+    if (s.kind === "function") return s.fn?.name ?? null;
+  }
+  return null;
 }
 
 /** Module-level names bound to a mutable container, with the assignment that binds each. */
@@ -117,6 +137,7 @@ function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
       for (const dec of fn.decorators) {
         const callee = dec.type === "call" ? dec.childForFieldName("function") : null;
         if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "on_event") out.add(fn);
+        if (dec.type === "call" && isConfigureListener(dec)) out.add(fn);
       }
     }
     if (!/lifespan|on_startup|on_shutdown|add_event_handler/.test(mod.file.content)) continue;
@@ -141,12 +162,25 @@ function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
   return out;
 }
 
+/** SQLAlchemy mapping events fire while models are configured, once per process, never per request. */
+const CONFIGURE_EVENTS = new Set(["mapper_configured", "before_mapper_configured", "after_configured", "before_configured", "instrument_class", "class_instrument"]);
+
+/** `@event.listens_for(Mapper, "mapper_configured")` (or `@listens_for(...)`) on a configuration event. */
+function isConfigureListener(call: Node): boolean {
+  const callee = call.childForFieldName("function");
+  const name = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : callee?.text;
+  if (name !== "listens_for") return false;
+  const event = callArguments(call).positional[1];
+  const text = stringLiteral(event ?? null)?.value;
+  return !!text && CONFIGURE_EVENTS.has(text);
+}
+
 function inLifecycle(scope: Scope, lifecycle: Set<FunctionInfo>): boolean {
   for (let s: Scope | null = scope; s; s = s.parent) if (s.fn && lifecycle.has(s.fn)) return true;
   return false;
 }
 
-function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<FunctionInfo>): RuleHit[] {
+function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<FunctionInfo>, importTime: Map<FunctionInfo, FunctionUse>): RuleHit[] {
   const containers = moduleContainers(index, mod);
   if (containers.size === 0) return [];
   const mutated = new Map<string, string>();
@@ -154,7 +188,9 @@ function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<
     const name = rootName(target);
     if (!name || !containers.has(name) || mutated.has(name)) return;
     if (!inFunction(scope) || isShadowed(scope, name) || inLifecycle(scope, lifecycle)) return;
-    mutated.set(name, how);
+    if (holdsTaskReferences(mod, name) || runsAtImportOnly(index, scope, importTime)) return;
+    const fn = functionName(scope);
+    mutated.set(name, fn ? `${how} in \`${fn}()\`` : how);
   };
   for (const fact of mod.assignments) {
     for (const target of targets(fact.node.childForFieldName("left"))) {
@@ -183,11 +219,21 @@ function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<
         module: mod,
         node: assign,
         end: assign.childForFieldName("left") ?? assign,
-        message: `Module-level container \`${name}\` is mutated by a function (${how}): every request on the worker shares it`,
+        message: `Module-level container \`${name}\` is mutated at run time (${how}): one copy per worker process, shared by every request on it`,
       });
     }
   }
   return hits;
+}
+
+/**
+ * `_tasks.add(task); task.add_done_callback(_tasks.discard)`: the asyncio documentation's way to keep a strong
+ * reference to a fire-and-forget task until it ends. The set holds no request data.
+ */
+function holdsTaskReferences(mod: ModuleInfo, name: string): boolean {
+  if (!mod.file.content.includes("add_done_callback")) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`add_done_callback\\(\\s*${escaped}\\.(discard|remove)\\s*\\)`).test(mod.file.content);
 }
 
 /** Assignment targets, with tuple and list patterns flattened. */

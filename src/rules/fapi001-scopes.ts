@@ -1,5 +1,6 @@
 import type { Node } from "web-tree-sitter";
-import type { Scope } from "../python/module.js";
+import type { FunctionInfo, ModuleInfo, Scope } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
 import { unparen } from "../python/syntax.js";
 
 export interface LocalNames {
@@ -114,5 +115,90 @@ export function isMainGuarded(node: Node): boolean {
       if (body && node.startIndex >= body.startIndex && node.endIndex <= body.endIndex) return true;
     }
   }
+  return false;
+}
+
+/**
+ * A command-line script rather than a module of the server: nothing in the project imports it, it defines no app,
+ * router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
+ * starts with a `#!` line, has an `if __name__ == "__main__":` block or calls `sys.exit` at module level). Its
+ * globals live for one run of the command, not across requests.
+ */
+export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
+  const text = mod.file.content;
+  if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
+  const parts = mod.file.path.split("/");
+  const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin");
+  const saysScript =
+    inScriptDir ||
+    text.startsWith("#!") ||
+    /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
+    mod.calls.some((c) => c.scope.kind === "module" && /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""));
+  if (!saysScript) return false;
+  const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
+  if (!/^\w+$/.test(stem)) return false;
+  const imported = new RegExp(`^\\s*(from|import)\\s[^\\n]*\\b${stem}\\b`, "m");
+  return !index.modules.some((other) => other !== mod && other.file.content.includes(stem) && imported.test(other.file.content));
+}
+
+/**
+ * Whether the function holding a scope only ever runs while modules are imported: every reference to it in the
+ * project's non-test code is a decorator (`@register`, `@register("x")`) or a call at module or class level
+ * (`exclude_from_metrics(admin_app)` in a package's `__init__`), or it is the inner function a decorator factory
+ * used only that way returns. Filling a registry there is initialisation. Any other reference (a call inside a
+ * function, the function passed as a value, another function of the same name) keeps the mutation reported.
+ */
+export function runsAtImportOnly(index: ProjectIndex, scope: Scope, memo: Map<FunctionInfo, FunctionUse>): boolean {
+  let s: Scope | null = scope;
+  while (s && s.kind === "class") s = s.parent;
+  if (!s || s.kind !== "function" || !s.fn) return false;
+  const fn = s.fn;
+  if (fn.outer.kind === "module" || fn.outer.kind === "class") return uses(index, fn, memo) !== "other";
+  // `def register(key): def deco(f): REGISTRY[key] = f; return f; return deco`, used as `@register("k")`.
+  const outer = fn.outer.kind === "function" ? fn.outer.fn : null;
+  if (!outer || (outer.outer.kind !== "module" && outer.outer.kind !== "class")) return false;
+  const returnsIt = outer.module.returns.some((r) => r.scope === outer.scope && r.node.namedChildren[0]?.text === fn.name);
+  return returnsIt && uses(index, outer, memo) === "decorator-factory";
+}
+
+/** How a function is used across the project: only at import, only as `@factory(...)`, or otherwise. */
+export type FunctionUse = "import" | "decorator-factory" | "other";
+
+function uses(index: ProjectIndex, fn: FunctionInfo, memo: Map<FunctionInfo, FunctionUse>): FunctionUse {
+  const cached = memo.get(fn);
+  if (cached) return cached;
+  let importCalls = 0;
+  let factoryCalls = 0;
+  let other = 0;
+  for (const mod of index.modules) {
+    if (mod.isTest || !mod.file.content.includes(fn.name)) continue;
+    for (const id of mod.root.descendantsOfType("identifier")) {
+      if (!id || id.text !== fn.name) continue;
+      const parent = id.parent;
+      if (!parent) continue;
+      if ((parent.type === "function_definition" || parent.type === "class_definition") && parent.childForFieldName("name")?.id === id.id) continue;
+      if (hasAncestor(id, ["import_statement", "import_from_statement"])) continue;
+      // `module.fn` and `obj.fn`: the reference is the whole attribute.
+      const ref = parent.type === "attribute" && parent.childForFieldName("attribute")?.id === id.id ? parent : id;
+      if (ref.type === "identifier" && parent.type === "attribute") {
+        other++; // `fn.attr`: the function object itself is used
+        continue;
+      }
+      const up = ref.parent;
+      if (hasAncestor(ref, ["function_definition", "lambda"])) other++;
+      else if (up?.type === "decorator") importCalls++;
+      else if (up?.type === "call" && up.childForFieldName("function")?.id === ref.id) {
+        if (up.parent?.type === "decorator") factoryCalls++;
+        else importCalls++;
+      } else other++;
+    }
+  }
+  const result: FunctionUse = other > 0 || importCalls + factoryCalls === 0 ? "other" : factoryCalls > 0 && importCalls === 0 ? "decorator-factory" : "import";
+  memo.set(fn, result);
+  return result;
+}
+
+function hasAncestor(node: Node, types: string[]): boolean {
+  for (let p = node.parent; p; p = p.parent) if (types.includes(p.type)) return true;
   return false;
 }

@@ -4,7 +4,7 @@ import type { ProjectIndex } from "../python/project-index.js";
 import { ANNOTATED } from "../python/names.js";
 import { argument, callArguments, genericParts, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { assignedLiterals, credentialLiteral, envRead, isSecretName } from "./fapi003-secrets.js";
+import { assignedLiterals, credentialLiteral, envRead, isSampleDataPath, isSecretName, namesItself } from "./fapi003-secrets.js";
 
 const JWT_CALLS = new Set([
   "jwt.encode",
@@ -39,7 +39,7 @@ export const fapi003: Rule = {
       "(2) an `==`/`!=` comparison between such a name and a non-empty string literal (reported on the comparison); " +
       "(3) in a route handler's own scope, a read of `request.headers[...]`/`request.headers.get(...)` for an `Authorization`, API-key or token header, or a `Header()` parameter for one (reported on that line); dependencies do not fire here, which is where this belongs. " +
       "Never fires on names ending `_url _uri _endpoint _prefix _algorithm _type _header _name _field _path _expire _expires _minutes` (so `token_type`, `API_KEY_NAME`, `tokenUrl`), on `bearer`/`basic` and JWT algorithm names (`none` included), on empty strings, on f-strings with placeholders, or on values read from the environment without a literal fallback, and never on dict keys (`{\"password\": ...}` is data, not an assignment). " +
-      "Decisions: test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) skips (1) only, as RULES.md says; comparisons inside `assert` statements never fire anywhere (an assertion checks a result, it does not grant access); members of an `Enum` class are labels, not secrets; an environment read whose variable name is secret-like (`os.getenv(\"JWT_SECRET\", \"dev\")`) fires on its fallback whatever it is assigned to; a `Header()` parameter fires when its name matches the pattern or the header it reads (its alias, or its name with `-` for `_`) is an Authorization, API-key or token header; placeholder values such as `\"changethis\"` are findings, because they ship; names that describe a secret rather than hold it are also skipped (suffixes `_hint _method _comment _description _help _label _message _msg _error _regex _pattern _template _line _file _filename _dir _cookie _param _scheme _id _env _env_key _env_var _env_name _var _var_name`: `token_type_hint`, `TOKEN_COMMENT`, `AWS_ACCESS_KEY_ID`, `SECRET_ENV_KEY`), and so are values that name a secret rather than being one: environment variable names (`\"SHOP_API_SECRET\"`), OAuth labels made only of words such as access/refresh/token/client/secret/post (`\"refresh_token\"`, `\"client_secret_basic\"`), and sentence-case prose (`\"No token found\"`). Subscript targets (`os.environ[\"API_KEY\"] = \"x\"`) and membership tests (`token in VALID_TOKENS`) are not checked.",
+      "Decisions: test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) skips (1) only, as RULES.md says; comparisons inside `assert` statements never fire anywhere (an assertion checks a result, it does not grant access); members of an `Enum` class are labels, not secrets; an environment read whose variable name is secret-like (`os.getenv(\"JWT_SECRET\", \"dev\")`) fires on its fallback whatever it is assigned to; a `Header()` parameter fires when its name matches the pattern or the header it reads (its alias, or its name with `-` for `_`) is an Authorization, API-key or token header; placeholder values such as `\"changethis\"` are findings, because they ship; names that describe a secret rather than hold it are also skipped (suffixes `_hint _method _comment _description _help _label _message _msg _error _regex _pattern _template _line _file _filename _dir _cookie _param _scheme _id _env _env_key _env_var _env_name _var _var_name`: `token_type_hint`, `TOKEN_COMMENT`, `AWS_ACCESS_KEY_ID`, `SECRET_ENV_KEY`; also `_audience _aud _samesite _provider _backend _lifetime _ttl _length _len _size _max_age _age _seconds _hours _days _expiry _expiration _mode _kind _version _domain _issuer _location _secure _httponly _scope _scopes _fmt _format _cache_key _lock_key _redis_key _cookie_key`, and `token_key`, the key a token is stored under: `RESET_PASSWORD_TOKEN_AUDIENCE`, `SECRET_PROVIDER`, `COOKIE_REFRESH_TOKEN_KEY`), names with `csrf_token` (CSRF tokens are minted per session, a literal there is a field or cookie name), values that spell the name's last word (`PK_TOKEN = \"token\"`, a column name; password names excepted), redaction masks (`\"******\"`), key patterns with `{name}` or `%s` placeholders (`\"user:{user_id}:token_version\"`; template-engine `{{ ... }}` values do fire, the rendered project holds a literal), and comparisons of an attribute with an upper-case marker word (`user.password == \"LDAP\"`, a sentinel the app stores itself). (1) also skips sample-data and documentation files: under `docs/`, `doc/`, `fixtures/`, `factories/`, `seeds/`, `seed/`, `migrations/` or Alembic `versions/`, and `seed*.py`, `*_seed(s).py`, `fixtures.py`, `factories.py`. Also skipped: values that name a secret rather than being one: environment variable names (`\"SHOP_API_SECRET\"`), OAuth labels made only of words such as access/refresh/token/client/secret/post (`\"refresh_token\"`, `\"client_secret_basic\"`), and sentence-case prose (`\"No token found\"`). Subscript targets (`os.environ[\"API_KEY\"] = \"x\"`) and membership tests (`token in VALID_TOKENS`) are not checked.",
     why:
       "A secret in source code is in every clone, fork, log of the repository and image layer, and cannot be rotated without a deploy. Comparing a request value with a literal hard-wires one shared credential, with a timing side channel. Reading auth headers by hand in each handler scatters the check, is easy to forget on a new route, and leaves the scheme out of OpenAPI, so /docs has no Authorize button.",
     example:
@@ -56,7 +56,7 @@ export const fapi003: Rule = {
       hits.push({ module: mod, node, message });
     };
     for (const mod of index.modules) {
-      if (!mod.isTest) hardcodedSecrets(index, mod, add);
+      if (!mod.isTest && !isSampleDataPath(mod.file.path)) hardcodedSecrets(index, mod, add);
       literalComparisons(mod, add);
     }
     for (const route of index.routes()) {
@@ -78,13 +78,13 @@ function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void 
     for (const [target, value] of pairs(fact.node.childForFieldName("left"), fact.node.childForFieldName("right"))) {
       const name = targetName(target);
       if (!name || !isSecretName(name)) continue;
-      for (const lit of assignedLiterals(index, mod, value)) add(mod, lit, secretMessage(name));
+      for (const lit of assignedLiterals(index, mod, value)) if (!namesItself(name, lit)) add(mod, lit, secretMessage(name));
     }
   }
   for (const fn of mod.functions) {
     for (const p of fn.params) {
       if (!p.default || !isSecretName(p.name)) continue;
-      for (const lit of assignedLiterals(index, mod, p.default)) add(mod, lit, `Hardcoded secret as the default of parameter \`${p.name}\`: require it, or inject it from settings`);
+      for (const lit of assignedLiterals(index, mod, p.default)) if (!namesItself(p.name, lit)) add(mod, lit, `Hardcoded secret as the default of parameter \`${p.name}\`: require it, or inject it from settings`);
     }
   }
   for (const fact of mod.calls) {
@@ -98,7 +98,7 @@ function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void 
         if (kw?.type !== "keyword_argument") continue;
         const name = kw.childForFieldName("name")?.text;
         if (!name || !isSecretName(name)) continue;
-        for (const lit of assignedLiterals(index, mod, kw.childForFieldName("value"))) add(mod, lit, secretMessage(name));
+        for (const lit of assignedLiterals(index, mod, kw.childForFieldName("value"))) if (!namesItself(name, lit)) add(mod, lit, secretMessage(name));
       }
     }
     const callee = call.childForFieldName("function");
@@ -166,11 +166,20 @@ function literalComparisons(mod: ModuleInfo, add: Add): void {
       const [lit, other] = credentialLiteral(a) ? [a, b] : credentialLiteral(b) ? [b, a] : [null, null];
       if (!lit || !other) continue;
       const name = targetName(other);
-      if (!name || !isSecretName(name) || insideAssert(cmp)) continue;
+      if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit)) continue;
       add(mod, cmp, `\`${name}\` is checked against a hardcoded value: verify credentials in a Security dependency against configured secrets`);
       break;
     }
   }
+}
+
+/**
+ * `user.password == "LDAP"`: a stored field compared with an upper-case marker word is a sentinel the app writes
+ * itself (an account managed elsewhere), not a credential. A plain name (`x_token != "SECRET"`) still fires.
+ */
+function isStoredMarker(other: Node, lit: Node): boolean {
+  const value = stringLiteral(lit)?.value ?? "";
+  return unparen(other).type === "attribute" && /^[A-Z]{2,12}$/.test(value);
 }
 
 function insideAssert(node: Node): boolean {

@@ -15,8 +15,16 @@ const SECRET_NAME =
 const NOT_SECRET_SUFFIX = new RegExp(
   "_(url|uri|endpoint|prefix|algorithm|type|header|name|field|path|expire|expires|minutes" +
     "|hint|method|comment|description|help|label|message|msg|error|regex|pattern|template|line|file|filename|dir|cookie|param|scheme|id" +
-    "|env|env_key|env_var|env_name|var|var_name)$",
+    "|env|env_key|env_var|env_name|var|var_name" +
+    // What is said about a token rather than the token: `RESET_PASSWORD_TOKEN_AUDIENCE`, `csrf_token_cookie_samesite`,
+    // `SECRET_PROVIDER`, `TOKEN_LIFETIME`, `TOKEN_KEY_FMT`; and keys a token is stored under (`COOKIE_REFRESH_TOKEN_KEY`,
+    // `TOKEN_VERSION_CACHE_KEY`), which `token_key` names, unlike `secret_key` or `api_key`.
+    "|audience|aud|samesite|provider|backend|lifetime|ttl|length|len|size|max_age|age|seconds|hours|days|expiry|expiration" +
+    "|mode|kind|version|domain|issuer|location|secure|httponly|scope|scopes|fmt|format|cache_key|lock_key|redis_key|cookie_key|token_key)$",
 );
+
+/** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
+const CSRF_TOKEN = /(^|_)csrf_token($|_)/;
 
 /** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
 const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
@@ -36,7 +44,35 @@ export function normalizeName(name: string): string {
 /** Whether a variable, field, parameter or keyword name says it holds a secret (RULES.md FAPI003). */
 export function isSecretName(name: string): boolean {
   const n = normalizeName(name);
-  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n);
+  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n);
+}
+
+/**
+ * A value that spells the last word of the name it is given to (`PK_TOKEN = "token"`, `FIELD_SECRET = "secret"`):
+ * a column or field name. Passwords are not spared: `DB_PASSWORD = "password"` is a weak password that ships.
+ */
+export function namesItself(name: string, literal: Node): boolean {
+  const lit = stringLiteral(literal);
+  if (!lit) return false;
+  const words = normalizeName(name).split("_").filter((w) => w.length > 0);
+  const last = words[words.length - 1];
+  const value = lit.value.trim().toLowerCase();
+  return words.length > 1 && value === last && !/^(pas+wo?r?d|passphrase|pwd)$/.test(value);
+}
+
+/**
+ * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`),
+ * database seeds (`seeds/`, `seed.py`, `seed_users.py`, `seeds_load.py`), test data builders (`fixtures/`,
+ * `fixtures.py`, `factories/`, `factories.py`) and migrations (`migrations/`, Alembic `versions/`). The
+ * credentials they spell are sample rows, not configuration the app runs with.
+ */
+export function isSampleDataPath(path: string): boolean {
+  const parts = path.split("/");
+  const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
+  const dirs = parts.slice(0, -1);
+  if (dirs.some((d) => d === "docs" || d === "doc" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed" || d === "migrations")) return true;
+  if (dirs.includes("alembic") && dirs.includes("versions")) return true;
+  return /^seeds?($|_)|_seeds?$/.test(base) || base === "fixtures" || base === "factories";
 }
 
 /**
@@ -48,7 +84,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value)) return null;
   return unparen(node);
 }
 
@@ -60,6 +96,19 @@ function isLabel(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+$/.test(value)) return false;
   if (/^[A-Z0-9_]+$/.test(value)) return SECRET_NAME.test(value.toLowerCase());
   return value.split("_").every((w) => LABEL_WORDS.has(w));
+}
+
+/** A redaction mask (`"******"`, `"•••"`): what a secret is displayed as, not the secret. */
+function isMask(value: string): boolean {
+  return /^[*•]{3,}$/.test(value);
+}
+
+/**
+ * A format string with named or `%` placeholders (`"org:{org_id}:token"`, `"token:%s"`): a cache or storage key
+ * pattern, not a credential. Template engines' `{{ ... }}` do not count: the rendered project holds a literal.
+ */
+function isKeyTemplate(value: string): boolean {
+  return /(^|[^{])\{[A-Za-z_][A-Za-z0-9_]*\}($|[^}])|%\(\w+\)s|%s/.test(value);
 }
 
 /** A sentence (`"No token found"`, `"Invalid password"`): a message, not a credential. */

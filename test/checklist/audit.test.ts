@@ -111,7 +111,7 @@ describe("a project that misses every item (audit-bad)", () => {
       "fail",
       "no `Depends(...)` or `Security(...)` outside test code",
       "1 global-state finding (FAPI001): app/routers/orders.py:8",
-      "app/routers/orders.py:8 FAPI001: Module-level container `carts` is mutated by a function (item assignment): every request on the worker shares it",
+      "app/routers/orders.py:8 FAPI001: Module-level container `carts` is mutated at run time (item assignment in `update_cart()`): one copy per worker process, shared by every request on it",
       "1 route handler call opening a session or connection instead of receiving it: app/routers/orders.py:13",
       "app/routers/orders.py:13 `list_orders` opens its own session: `SessionLocal()`",
     ]);

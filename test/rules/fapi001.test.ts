@@ -25,6 +25,35 @@ describe("FAPI001 global-state across files", () => {
     expect(places(result)).toEqual(["app/crud.py:3 FAPI001"]);
   });
 
+  it("skips command-line scripts nothing imports, but not a script the app imports or one that serves routes", async () => {
+    const script = "import sqlite3\nimport sys\n\nseen = {}\nconn = sqlite3.connect('app.db')\n\n\ndef mark(k):\n    seen[k] = 1\n\n\nsys.exit(0)\n";
+    const result = await scanFiles(
+      {
+        "tools/backfill.py": script,
+        "app/cli.py": "#!/usr/bin/env python\n" + script,
+        "scripts/shared.py": script,
+        "app/main.py": "from scripts import shared\n",
+        "scripts/serve.py": "from fastapi import FastAPI\n\napp = FastAPI()\n" + script,
+      },
+      { select: ["FAPI001"] },
+    );
+    expect(places(result)).toEqual([
+      "scripts/serve.py:7 FAPI001",
+      "scripts/serve.py:8 FAPI001",
+      "scripts/shared.py:4 FAPI001",
+      "scripts/shared.py:5 FAPI001",
+    ]);
+  });
+
+  it("names the function and the globals in its messages, on one line", async () => {
+    const source = "_a = None\n_b = None\n_seen = []\n\n\ndef init():\n    global \\\n        _a, \\\n        _b\n    _a = _b = 1\n\n\ndef track(x):\n    _seen.append(x)\n";
+    const result = await scanFiles({ "app/state.py": source }, { select: ["FAPI001"] });
+    expect(result.findings.map((f) => f.message)).toEqual([
+      "Module-level container `_seen` is mutated at run time (`.append()` in `track()`): one copy per worker process, shared by every request on it",
+      "`global _a, _b` in `init()` rebinds module globals `_a`, `_b`: one value per worker process, shared by every request on it",
+    ]);
+  });
+
   it("does not check test code", async () => {
     const source = "import sqlite3\n\ncalls = []\nconn = sqlite3.connect(':memory:')\n\n\ndef fake_send(x):\n    global conn\n    calls.append(x)\n";
     const result = await scanFiles(

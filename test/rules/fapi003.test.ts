@@ -40,6 +40,30 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     ]);
   });
 
+  it("skips hardcoded secrets (1) in seeds, fixtures, factories, migrations and docs, not in app modules named alike", async () => {
+    const seed = 'from app.models import Account\n\nDEMO_PASSWORD = "demo-pass-1"\nadmin = Account(name="admin", api_key="demo-key-1")\n';
+    const result = await scanFiles(
+      {
+        "scripts/seed_accounts.py": seed,
+        "app/db/seeds/accounts.py": seed,
+        "app/fixtures/accounts.py": seed,
+        "app/factories.py": seed,
+        "alembic/versions/0001_accounts.py": seed,
+        "app/migrations/0002_accounts.py": seed,
+        "docs/examples/accounts.py": seed,
+        "app/seeding_policy.py": seed,
+        "app/accounts.py": seed,
+      },
+      { select: ["FAPI003"] },
+    );
+    expect(places(result)).toEqual([
+      "app/accounts.py:3 FAPI003",
+      "app/accounts.py:4 FAPI003",
+      "app/seeding_policy.py:3 FAPI003",
+      "app/seeding_policy.py:4 FAPI003",
+    ]);
+  });
+
   it("follows a Starlette Config instance and a jwt alias defined in another module", async () => {
     const result = await scanFiles(
       {
