@@ -54,6 +54,8 @@ export interface AuditResult {
 export interface AuditOptions {
   persona: Persona;
   signal?: AbortSignal;
+  /** Date.now() in ms after which no further file is parsed; the result then says it is truncated. */
+  deadline?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -96,7 +98,7 @@ export function createAuditContext(index: ProjectIndex, opts: { persona: Persona
 /** Audits a loaded project against the persona's checklist: one parse per file, one index, ten items in order. */
 export async function auditProject(project: LoadedProject, opts: AuditOptions): Promise<AuditResult> {
   const pack = packFor(opts.persona);
-  return withProjectIndex(project.pythonFiles, opts, (index, parseErrors) => {
+  return withProjectIndex(project.pythonFiles, opts, (index, parseErrors, coverage) => {
     const ctx = createAuditContext(index, { persona: opts.persona, project });
     // The persona's own list decides the items and their order; an item the code has no check for is left out.
     const items: ChecklistItemResult[] = [];
@@ -112,10 +114,10 @@ export async function auditProject(project: LoadedProject, opts: AuditOptions): 
         pass: items.filter((i) => i.status === "pass").length,
         fail: items.filter((i) => i.status === "fail").length,
         notApplicable: items.filter((i) => i.status === "not_applicable").length,
-        filesScanned: project.pythonFiles.length + project.otherFiles.length,
+        filesScanned: coverage.filesParsed + project.otherFiles.length,
         parseErrors: [...parseErrors, ...ctx.configs.parseErrors],
         skipped: project.skipped,
-        truncatedReason: project.truncated,
+        truncatedReason: [project.truncated, coverage.truncated].filter((r): r is string => !!r).join("; ") || null,
       },
     };
   });

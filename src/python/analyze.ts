@@ -26,9 +26,19 @@ export interface AnalyzeOptions {
    * callback is told why the rest were not.
    */
   deadline?: number;
+  /** Most source characters analysed in one call (MAX_SOURCE_CHARS unless set, e.g. by tests). */
+  maxSourceChars?: number;
 }
 
 const YIELD_EVERY_MS = 15;
+
+/**
+ * Most source characters analysed in one call. Every tree stays alive until the cross-file index is done, and
+ * tree-sitter trees take about 30 bytes of WASM memory per source character (measured on polar's server); the
+ * WASM heap is capped at 4 GiB and never shrinks, so past this a call stops early and says so rather than
+ * exhausting memory for the server's whole life.
+ */
+export const MAX_SOURCE_CHARS = 40 * 1024 * 1024;
 
 /**
  * Parses every Python file once and builds the project index, runs `use` on it, then frees every tree,
@@ -45,6 +55,7 @@ export async function withProjectIndex<T>(
   const parseErrors: ParseError[] = [];
   let truncated: string | null = null;
   let done = 0;
+  let chars = 0;
   try {
     let lastYield = Date.now();
     for (const file of files) {
@@ -53,6 +64,11 @@ export async function withProjectIndex<T>(
         truncated = `time budget ran out after analysing ${done} of ${files.length} files`;
         break;
       }
+      if (chars + file.content.length > (opts.maxSourceChars ?? MAX_SOURCE_CHARS) && done > 0) {
+        truncated = `memory limit: analysed the first ${done} of ${files.length} files (${Math.round(chars / 1048576)} MiB of source); scan a sub-folder for the rest`;
+        break;
+      }
+      chars += file.content.length;
       const tree = parsePython(engine, file.content);
       let mod: ModuleInfo | null = null;
       try {

@@ -110,3 +110,24 @@ describe("scanProject under a deadline", () => {
     expect(result.summary.filesScanned).toBe(1);
   });
 });
+
+describe("withProjectIndex memory limit", () => {
+  it("stops before the source total passes the limit, analyses what it parsed and says why", async () => {
+    const all = files(4);
+    const size = all[0]!.content.length;
+    const result = await withProjectIndex(all, { maxSourceChars: size * 2 + 1 }, (index, _errors, cov) => ({
+      modules: index.modules.map((m) => m.file.path),
+      cov,
+    }));
+    expect(result.modules).toEqual(["m000.py", "m001.py"]);
+    expect(result.cov).toEqual({
+      filesParsed: 2,
+      truncated: "memory limit: analysed the first 2 of 4 files (0 MiB of source); scan a sub-folder for the rest",
+    });
+  });
+
+  it("always analyses the first file, however large", async () => {
+    const cov = await withProjectIndex(files(1), { maxSourceChars: 1 }, (_i, _e, c) => c);
+    expect(cov).toEqual({ filesParsed: 1, truncated: null });
+  });
+});

@@ -40,6 +40,16 @@ describe("the per-call time budget", () => {
     expect((result.content[0] as { text: string }).text).toContain(`Truncated: ${data.truncatedReason}.`);
   });
 
+  it("cuts an audit short the same way", async () => {
+    process.env["PERSONA_MCP_TIME_BUDGET_MS"] = "1";
+    conn = await connect({ flagRoots: [project.dir] });
+    const result = (await conn.client.callTool({ name: "audit_checklist", arguments: { path: "." } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const data = result.structuredContent as { summary: { truncatedReason: string | null; filesScanned: number } };
+    expect(data.summary.truncatedReason).toMatch(/time budget/);
+    expect(data.summary.filesScanned).toBeLessThan(FILES);
+  });
+
   it("lets the whole folder through by default", async () => {
     delete process.env["PERSONA_MCP_TIME_BUDGET_MS"];
     conn = await connect({ flagRoots: [project.dir] });

@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { auditProject, type AuditResult } from "../../checklist/audit.js";
+import { deadlineAfter, timeBudgetMs } from "../../core/limits.js";
 import { loadConfiguredProject } from "../../scan/run.js";
 import type { ServerContext } from "../context.js";
 import { progressReporter } from "../progress.js";
@@ -50,11 +51,13 @@ export function registerAuditChecklistTool(server: McpServer, ctx: ServerContext
       const persona = ctx.personas.get(args.persona ?? DEFAULT_PERSONA);
       const onProgress = progressReporter(extra);
       const input = { ...(args.path !== undefined ? { path: args.path } : {}), ...(args.files ? { files: args.files } : {}) };
+      const deadline = deadlineAfter(timeBudgetMs(process.env));
       const { project } = await loadConfiguredProject(input, {
         policy: args.path !== undefined ? await ctx.getPolicy() : null,
         signal: extra.signal,
+        deadline,
       });
-      const result = await auditProject(project, { persona, signal: extra.signal, ...(onProgress ? { onProgress } : {}) });
+      const result = await auditProject(project, { persona, signal: extra.signal, deadline, ...(onProgress ? { onProgress } : {}) });
       return structuredResult({ ...result }, auditSummaryText(result));
     },
   );
