@@ -67,6 +67,7 @@ export class ProjectIndex {
   private readonly fnTagMemo = new Map<FunctionInfo, ValueTag | null>();
   private readonly offloadMemo = new Map<ModuleInfo, boolean>();
   private readonly paramTagMemo = new Map<ParamInfo, ValueTag | null>();
+  private readonly paramDepMemo = new Map<ParamInfo, DependencyInfo | null>();
   private readonly bindingMemo = new Map<ModuleInfo, Map<Scope, Map<string, { at: number; value: Node | null }[]>>>();
 
   constructor(modules: ModuleInfo[]) {
@@ -394,9 +395,12 @@ export class ProjectIndex {
 
   /** The `Depends`/`Security` that fills a parameter: in its default, or in its (aliased) annotation. */
   parameterDependency(fn: FunctionInfo, param: ParamInfo): DependencyInfo | null {
-    const fromDefault = this.dependencyCall(fn.module, param.default);
-    if (fromDefault) return fromDefault;
-    return this.unwrapAnnotation(fn.module, param.annotation).dependency;
+    // Asked for every parameter of every route by several rules; an aliased annotation resolves across modules.
+    const memo = this.paramDepMemo.get(param);
+    if (memo !== undefined) return memo;
+    const dep = this.dependencyCall(fn.module, param.default) ?? this.unwrapAnnotation(fn.module, param.annotation).dependency;
+    this.paramDepMemo.set(param, dep);
+    return dep;
   }
 
   /** What a parameter holds: from its annotation, else from what its `Depends` target returns or yields. */

@@ -63,11 +63,13 @@ export const fapi002: Rule = {
   },
   check({ index }) {
     const hits: RuleHit[] = [];
+    const sessions = mayHoldSyncSession(index);
     for (const { module, fn, fact, call, awaited } of loopCalls(index)) {
+      if (awaited && !sessions) continue;
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const where = `\`async def ${fn.name}\``;
-      const sessionMethod = callee.type === "attribute" && isSyncSession(index, module, fact.scope, callee.childForFieldName("object"));
+      const sessionMethod = sessions && callee.type === "attribute" && isSyncSession(index, module, fact.scope, callee.childForFieldName("object"));
       if (sessionMethod) {
         const method = callee.childForFieldName("attribute")?.text ?? "";
         if (QUERY_METHODS.has(method) && !awaited) {
@@ -82,6 +84,7 @@ export const fapi002: Rule = {
         hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
         continue;
       }
+      if (!sessions) continue;
       const args = callArguments(call);
       const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, fact.scope, a));
       // `tasks.add_task(crud.cleanup, db)`: the session goes to a callable that runs off the loop.
@@ -96,6 +99,20 @@ export const fapi002: Rule = {
     return hits;
   },
 };
+
+/**
+ * Every sync session starts from a `Session`, `sessionmaker` or `scoped_session` written somewhere in the project
+ * (aliases included: `from sqlalchemy.orm import Session as S` still names it). A project whose text has none,
+ * like a fully async one, holds no sync session: skip following every call argument through the index.
+ */
+const SYNC_SESSION_HINT = /\bSession\b|(?<!async_)sessionmaker|(?<!async_)scoped_session/;
+const sessionHintMemo = new WeakMap<ProjectIndex, boolean>();
+
+function mayHoldSyncSession(index: ProjectIndex): boolean {
+  let may = sessionHintMemo.get(index);
+  if (may === undefined) sessionHintMemo.set(index, (may = index.modules.some((m) => !m.isTest && SYNC_SESSION_HINT.test(m.file.content))));
+  return may;
+}
 
 function isSyncSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node | null): boolean {
   if (!node) return false;

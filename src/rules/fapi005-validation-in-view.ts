@@ -63,12 +63,13 @@ export const fapi005: Rule = {
       // Apps defined inside tests are fixtures for the test, not API surface anyone consumes.
       if (route.kind !== "http" || route.module.isTest) continue;
       const fn = route.fn;
+      const ifs = ifsByScope(fn.module).get(fn.scope);
+      if (!ifs) continue;
       const inputs = requestInputs(index, fn);
       if (inputs.size === 0) continue;
-      for (const fact of fn.module.ifs) {
-        if (fact.scope !== fn.scope) continue;
-        if (underBusinessCondition(index, fn, inputs, fact.node)) continue;
-        hits.push(...checkIf(index, fn, inputs, fact.node));
+      for (const ifNode of ifs) {
+        const found = checkIf(index, fn, inputs, ifNode);
+        if (found.length > 0 && !underBusinessCondition(index, fn, inputs, ifNode)) hits.push(...found);
       }
     }
     return hits;
@@ -101,6 +102,22 @@ function underBusinessCondition(index: ProjectIndex, fn: FunctionInfo, inputs: S
   return false;
 }
 
+/** The `if` statements of a module grouped by scope, built once: each route looks up only its own. */
+const ifMemo = new WeakMap<FunctionInfo["module"], Map<FunctionInfo["scope"], Node[]>>();
+
+function ifsByScope(mod: FunctionInfo["module"]): Map<FunctionInfo["scope"], Node[]> {
+  let byScope = ifMemo.get(mod);
+  if (byScope) return byScope;
+  byScope = new Map();
+  for (const fact of mod.ifs) {
+    const list = byScope.get(fact.scope);
+    if (list) list.push(fact.node);
+    else byScope.set(fact.scope, [fact.node]);
+  }
+  ifMemo.set(mod, byScope);
+  return byScope;
+}
+
 /** The `if`, each `elif`, and an `else` judged against the whole chain. */
 function checkIf(index: ProjectIndex, fn: FunctionInfo, inputs: Set<string>, ifNode: Node): RuleHit[] {
   const hits: RuleHit[] = [];
@@ -113,12 +130,14 @@ function checkIf(index: ProjectIndex, fn: FunctionInfo, inputs: Set<string>, ifN
     if (alt?.type === "elif_clause") branches.push({ node: alt, condition: alt.childForFieldName("condition"), body: alt.childForFieldName("consequence") });
     else if (alt?.type === "else_clause") elseBody = alt.childForFieldName("body");
   }
-  const verdicts = branches.map((b) => judge(b.condition));
+  // Most `if`s raise nothing: look at the raise (cheap) before judging the condition (walks the index).
+  const verdicts: (boolean | undefined)[] = [];
+  const verdict = (i: number) => (verdicts[i] ??= judge(branches[i]!.condition));
   branches.forEach((b, i) => {
-    if (verdicts[i] && b.condition && raisesValidationError(index, fn, b.body)) hits.push({ module: fn.module, node: b.node, end: b.condition });
+    if (b.condition && raisesValidationError(index, fn, b.body) && verdict(i)) hits.push({ module: fn.module, node: b.node, end: b.condition });
   });
   const condition = branches[0]?.condition;
-  if (elseBody && condition && verdicts.every(Boolean) && hits.every((h) => h.node !== ifNode) && raisesValidationError(index, fn, elseBody)) {
+  if (elseBody && condition && hits.every((h) => h.node !== ifNode) && raisesValidationError(index, fn, elseBody) && branches.every((_, i) => verdict(i))) {
     hits.push({ module: fn.module, node: ifNode, end: condition });
   }
   return hits;

@@ -16,7 +16,16 @@ export interface LoopCall {
  * not offloaded). Nested def, lambda and class bodies have their own scope, so a `lambda: requests.get(u)` given to
  * `run_in_threadpool` never shows up here, and defaults and decorators belong to the enclosing scope.
  */
-export function* loopCalls(index: ProjectIndex): Generator<LoopCall> {
+export function loopCalls(index: ProjectIndex): readonly LoopCall[] {
+  // FAPI002 and FAPI101 both walk these: find them (parent walks for await and offloading) once per index.
+  let calls = loopCallMemo.get(index);
+  if (!calls) loopCallMemo.set(index, (calls = [...findLoopCalls(index)]));
+  return calls;
+}
+
+const loopCallMemo = new WeakMap<ProjectIndex, LoopCall[]>();
+
+function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
   for (const module of index.modules) {
     // Tests drive the app from async test functions and often check the database through a sync session on
     // purpose; blocking their own event loop costs no user anything.
