@@ -1,5 +1,5 @@
 import type { LexiconTerm } from "./lexicon.js";
-import { termPattern, type TermPattern, type Tokens } from "./tokens.js";
+import { stemsMatch, termPattern, type TermPattern, type Tokens } from "./tokens.js";
 
 /** A term of one vocabulary (0 = in-house, 1.. = delegation rows) found in the task. */
 export interface TermHit {
@@ -55,7 +55,8 @@ export function findHits(task: string, tokens: Tokens, vocabularies: CompiledTer
           vocabulary,
           term: term.text,
           weight: term.weight,
-          surface: task.slice(span.start, span.end),
+          // One line: a phrase may span a line break in the task, the rationale may not.
+          surface: task.slice(span.start, span.end).replace(/\s+/g, " "),
           ...span,
         });
       }
@@ -91,6 +92,9 @@ export function findHits(task: string, tokens: Tokens, vocabularies: CompiledTer
     .map(({ vocabulary, term, weight, surface, start }) => ({ vocabulary, term, weight, surface, start }));
 }
 
+/** At most this many fillers in a row inside a phrase ("generate a client", "design all of the schema" is not one). */
+const MAX_FILLERS = 2;
+
 interface Span {
   from: number;
   to: number;
@@ -108,13 +112,59 @@ function* spans(pattern: TermPattern, tokens: Tokens): Generator<Span> {
     return;
   }
   const n = pattern.stems.length;
-  for (let i = 0; i + n <= tokens.parts.length; i++) {
-    let ok = true;
-    for (let k = 0; k < n && ok; k++) ok = tokens.parts[i + k]?.stem === pattern.stems[k];
-    const first = tokens.parts[i];
-    const last = tokens.parts[i + n - 1];
-    if (ok && first !== undefined && last !== undefined) {
-      yield { from: i, to: i + n, length: n, start: first.start, end: last.end };
+  const parts = tokens.parts;
+  yield* compoundSpans(pattern.stems, tokens);
+  for (let i = 0; i < parts.length; i++) {
+    // A phrase runs over fillers between its words ("design the schema"), never starts or ends on one.
+    let j = i;
+    let k = 0;
+    let skipped = 0;
+    while (k < n && j < parts.length) {
+      const part = parts[j];
+      const want = pattern.stems[k];
+      if (part === undefined || want === undefined) break;
+      if (stemsMatch(part.stem, want)) {
+        k++;
+        j++;
+        skipped = 0;
+      } else if (k > 0 && part.filler && skipped < MAX_FILLERS) {
+        j++;
+        skipped++;
+      } else break;
+    }
+    const first = parts[i];
+    const last = parts[j - 1];
+    if (k === n && first !== undefined && last !== undefined) {
+      yield { from: i, to: j, length: n, start: first.start, end: last.end };
+    }
+  }
+}
+
+// Two task words make up a one-word term only when it is this long: "a pi" is not "api". A phrase term written
+// closed ("SOC2", "groupby") is one distinctive word, so it needs less.
+const MIN_SPLIT = 6;
+const MIN_CLOSED = 4;
+
+/**
+ * The same word written closed or open: a phrase term matches one task word that joins it ("pen test" =
+ * "pentest", "SOC 2" = "SOC2", "multi tenant" = "multitenant"), and a one-word term matches two task words
+ * that make it up ("pentest" = "pen test").
+ */
+function* compoundSpans(stems: string[], tokens: Tokens): Generator<Span> {
+  const parts = tokens.parts;
+  const joined = stems.join("");
+  if (joined.length < (stems.length > 1 ? MIN_CLOSED : MIN_SPLIT)) return;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === undefined) continue;
+    if (stems.length > 1 && part.stem === joined) {
+      yield { from: i, to: i + 1, length: stems.length, start: part.start, end: part.end };
+    }
+    const next = parts[i + 1];
+    // Each half a word of its own ("time it" is not "timeit").
+    const halves = next !== undefined && part.stem.length >= 3 && next.stem.length >= 3;
+    if (stems.length === 1 && halves && !part.filler && !next.filler && part.stem + next.stem === joined) {
+      yield { from: i, to: i + 2, length: 1, start: part.start, end: next.end };
     }
   }
 }

@@ -5,6 +5,8 @@ export interface Part {
   stem: string;
   start: number;
   end: number;
+  /** An article or possessive ("the", "our"): a phrase may run over it ("design the schema" = "design schema"). */
+  filler: boolean;
 }
 
 /** A word as written: a plain word, acronym or code identifier, covering parts [first, last]. */
@@ -24,6 +26,10 @@ export interface Tokens {
 
 /** How a lexicon term is looked for: a whole identifier, or a run of stemmed parts (a word or phrase). */
 export type TermPattern = { kind: "whole"; whole: string } | { kind: "phrase"; stems: string[] };
+
+// Words that sit inside a phrase without changing it: "generate a client", "generate our client", "design the
+// schema". Only plain words; they never start a match.
+const FILLERS = new Set(["a", "an", "the", "our", "my", "your", "their", "its", "this", "these", "some"]);
 
 // Hyphens, slashes, dots and brackets separate words; underscores stay inside identifiers.
 const RAW_WORD = /[A-Za-z0-9_]+/g;
@@ -52,13 +58,13 @@ export function tokenize(text: string): Tokens {
       for (const piece of raw.split("_")) {
         for (const p of piece.matchAll(CAMEL_PIECE)) {
           const pStart = start + offset + p.index;
-          parts.push({ stem: stem(p[0]), start: pStart, end: pStart + p[0].length });
+          parts.push({ stem: stem(p[0]), start: pStart, end: pStart + p[0].length, filler: false });
         }
         offset += piece.length + 1;
       }
       if (parts.length === first) continue; // only underscores
     } else {
-      parts.push({ stem: stem(raw), start, end: start + m[0].length });
+      parts.push({ stem: stem(raw), start, end: start + m[0].length, filler: FILLERS.has(raw.toLowerCase()) });
     }
     words.push({ whole: stem(raw), first, last: parts.length - 1, start, end: start + m[0].length });
   }
@@ -75,5 +81,39 @@ export function termPattern(term: string): TermPattern | null {
   if (words.length === 1 && only !== undefined && (only.last > only.first || term.includes("_"))) {
     return { kind: "whole", whole: only.whole };
   }
-  return { kind: "phrase", stems: parts.map((p) => p.stem) };
+  // Fillers inside a term are skipped like fillers in the task; a term of fillers only keeps them.
+  const topical = parts.filter((p) => !p.filler);
+  return { kind: "phrase", stems: (topical.length > 0 ? topical : parts).map((p) => p.stem) };
+}
+
+// Stems this long are distinctive enough that one slip of the keyboard still means the same word
+// ("dependancy", "interceptr", "extenstion"); shorter ones would merge real words ("shard"/"share").
+const FUZZY_MIN_LENGTH = 7;
+const VOWELS = "aeiou";
+
+/**
+ * A task word's stem against a term's: equal, or for long words one typo apart with the same first letter.
+ * The typos are the ones that rarely make another real word: a letter doubled, dropped or added inside the
+ * word, two neighbours swapped, or one vowel for another ("dependancy"). A consonant for another, or a letter
+ * added at the end, too often is another word ("general"/"generate", "context"/"content", "historic"/"history").
+ */
+export function stemsMatch(taskStem: string, termStem: string): boolean {
+  if (taskStem === termStem) return true;
+  if (termStem.length < FUZZY_MIN_LENGTH || taskStem.length < FUZZY_MIN_LENGTH) return false;
+  if (taskStem[0] !== termStem[0] || /[^a-z]/.test(taskStem) || /[^a-z]/.test(termStem)) return false;
+  return oneTypoApart(taskStem, termStem);
+}
+
+function oneTypoApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    const x = a[i] ?? "";
+    const y = b[i] ?? "";
+    if (a.slice(i + 1) === b.slice(i + 1)) return VOWELS.includes(x) && VOWELS.includes(y);
+    return x === b[i + 1] && a[i + 1] === y && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return i < short.length && long.slice(i + 1) === short.slice(i);
 }

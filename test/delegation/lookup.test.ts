@@ -198,3 +198,37 @@ describe("lookupDelegation without a lexicon", () => {
     expect(bare("add an APIRouter with dependencies").decision).toBe("handle");
   });
 });
+
+describe("lookupDelegation on real phrasing", () => {
+  it("reads a phrase across articles and possessives: \"design the schema\" is \"design schema\"", () => {
+    const r = route("design the schema for a chat app: conversations, messages, read receipts");
+    expect(r.delegate).toBe("database-architect");
+    expect(candidate(r, "database-architect")?.matched).toContain("design the schema");
+    expect(route("generate our client from openapi.json").delegate).toBe("frontend-developer");
+  });
+
+  it("forgives one typo inside a long word, but not one that makes another word", () => {
+    expect(route("add an axios interceptr that retries").delegate).toBe("frontend-developer");
+    expect(candidate(route("a dependancy that checks the user is admin"), "python-pro")?.score).toBe(0);
+    // "general" is not "generate", "context" is not "content".
+    const general = route("authentication in general for our general context");
+    expect(candidate(general, "frontend-developer")?.matched).toEqual([]);
+  });
+
+  it("matches a word written closed or open: \"pen test\" = \"pentest\", \"SOC2\" = \"SOC 2\"", () => {
+    expect(candidate(route("pen test the admin endpoints"), "security-auditor")?.matched).toEqual(["pen test"]);
+    expect(candidate(route("evidence for SOC2"), "security-auditor")?.matched).toEqual(["SOC2"]);
+  });
+
+  it("keeps the rationale on one line when a deciding phrase spans a line break", () => {
+    const r = route("Write a query with a window\nfunction over the orders");
+    expect(r.delegate).toBe("database-architect");
+    expect(r.rationale).toContain('"window function"');
+    expect(r.rationale).not.toContain("\n");
+  });
+
+  it("keeps app-level work on one model in-house even when it sounds like a delegate's", () => {
+    expect(route("add an index to the users.email column in our SQLAlchemy model").delegate).toBeNull();
+    expect(route("our react frontend gets CORS errors calling /api/items, fix the backend").delegate).toBeNull();
+  });
+});
