@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { callArguments, unparen } from "../python/syntax.js";
 import { at, count, itemResult, listed } from "./evidence.js";
 import { isAlembicModule } from "./project-facts.js";
 import type { CallSite } from "./project-facts.js";
@@ -20,21 +21,26 @@ const SYNC_ENGINES = new Set([
   "sqlmodel.engine.create.create_engine",
 ]);
 const NULL_POOL = /(^|\.)NullPool$/;
+/** `AsyncEngine(create_engine(url))`: SQLModel's older docs wrap a sync-built engine for an async driver. */
+const ASYNC_ENGINE_WRAPPER = /^(sqlalchemy|sqlmodel)\.ext\.asyncio(\.\w+)*\.AsyncEngine$/;
 
 /**
  * C05 "SQLAlchemy Async Engine configured": `create_async_engine` is called, and there is no sync `create_engine`
  * (SQLAlchemy's or SQLModel's, `engine_from_config` too) and no `poolclass=NullPool` outside test code and
  * Alembic's `env.py`. Not applicable when the project does not use SQL (RULES.md).
- * Decision: Alembic's files are recognised by importing `alembic` (env.py is also allowed by name), so a stray
- * migration script does not count as the app's engine.
+ * Decisions: Alembic's files are recognised by importing `alembic` (env.py is also allowed by name), so a stray
+ * migration script does not count as the app's engine; `AsyncEngine(create_engine(url))` (SQLModel's older async
+ * recipe) is an async engine, and the `create_engine` it wraps is not a sync one.
  */
 export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
   const sql = facts.sqlImport;
   if (!sql) return itemResult(ctx, "C05", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }], null);
   const inApp = (c: CallSite) => !isAlembicModule(c.module) && basename(c.module.file.path) !== "env.py";
-  const asyncEngines = facts.callsTo(ASYNC_ENGINES).filter(inApp);
-  const syncEngines = facts.callsTo(SYNC_ENGINES).filter(inApp);
+  const wrappers = facts.calls.filter((c) => c.q !== null && ASYNC_ENGINE_WRAPPER.test(c.q) && inApp(c));
+  const wrapped = new Set(wrappers.flatMap((c) => callArguments(c.call).positional.map((a) => unparen(a).id)));
+  const asyncEngines = [...facts.callsTo(ASYNC_ENGINES).filter(inApp), ...wrappers.filter((c) => callArguments(c.call).positional.length > 0)];
+  const syncEngines = facts.callsTo(SYNC_ENGINES).filter((c) => inApp(c) && !wrapped.has(c.call.id));
   // Only files that mention NullPool can pass it: skips walking every call's arguments.
   const mentions = new Set(facts.index.modules.filter((m) => m.file.content.includes("NullPool")));
   const nullPools = facts.calls.filter((c) => mentions.has(c.module) && inApp(c)).flatMap((c) => {
@@ -46,7 +52,7 @@ export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
   });
 
   const evidence: Evidence[] = [{ ...sql, note: `uses SQL: ${sql.note}` }];
-  if (asyncEngines[0]) evidence.push(at(asyncEngines[0].module, asyncEngines[0].call, `async engine: \`${calleeText(asyncEngines[0])}(...)\``));
+  if (asyncEngines[0]) evidence.push(at(asyncEngines[0].module, asyncEngines[0].call, `async engine: \`${withArgs(calleeText(asyncEngines[0]))}\``));
   else evidence.push({ note: "no `create_async_engine(...)` call outside test code" });
   if (syncEngines.length > 0) {
     evidence.push(...listed(`${count(syncEngines.length, "sync engine")} outside tests and Alembic`, syncEngines.map((c) => at(c.module, c.call, `sync \`${calleeText(c)}(...)\``)), "sync engines"));
@@ -63,5 +69,14 @@ export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
 }
 
 function calleeText(c: CallSite): string {
-  return c.call.childForFieldName("function")?.text ?? "create_engine";
+  const callee = c.call.childForFieldName("function")?.text ?? "create_engine";
+  if (!c.q || !ASYNC_ENGINE_WRAPPER.test(c.q)) return callee;
+  const inner = callArguments(c.call).positional[0];
+  const innerCallee = inner && unparen(inner).type === "call" ? unparen(inner).childForFieldName("function")?.text : null;
+  return innerCallee ? `${callee}(${innerCallee}(...))` : callee;
+}
+
+/** `create_async_engine` becomes `create_async_engine(...)`; a wrapper text already shows its arguments. */
+function withArgs(text: string): string {
+  return text.endsWith(")") ? text : `${text}(...)`;
 }

@@ -12,24 +12,39 @@ interface AlembicConfig {
   scriptLocation: string | null;
   versionLocations: string[] | null;
   recursive: boolean;
+  /** An alembic.ini with no `script_location` under a pyproject.toml whose `[tool.alembic]` has it (Alembic 1.16+). */
+  companionOf?: string;
 }
 
 /**
  * C06 "Alembic migrations versions tracked": an Alembic config (`alembic.ini`'s `[alembic]` or pyproject's
  * `[tool.alembic]`), the `env.py` of its `script_location`, and at least one revision file (module-level `revision`
  * and `down_revision`) in its versions folder (`version_locations`, default `<script_location>/versions`), not
- * excluded by `.gitignore`. Not applicable without SQL, whatever stray `alembic.ini` lies around.
+ * excluded by `.gitignore`. Not applicable without SQL, whatever stray `alembic.ini` lies around; but an app that
+ * reaches its database without SQLAlchemy (asyncpg, `databases`) and keeps complete Alembic revisions is held to them.
  * Decisions: paths resolve as Alembic resolves them from the config's folder (`%(here)s` included); a
- * `package:path` location is looked up among the project's folders; one complete config is enough.
+ * `package:path` location is looked up among the project's folders; one complete config is enough; an alembic.ini
+ * without `script_location` in or below the folder of a pyproject.toml whose `[tool.alembic]` has one is the other
+ * half of that config.
  */
 export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs" | "project">): ChecklistItemResult {
-  const { facts, configs, project } = ctx;
+  const { facts, configs } = ctx;
   const sql = facts.sqlImport;
+  const found = alembicConfigs(ctx);
+  const evaluated = found.map((config) => evaluate(ctx, config));
   if (!sql) {
+    // An app on asyncpg or `databases` with raw SQL still has its schema managed by Alembic: real revisions say so.
+    const used = evaluated.filter((e) => e.complete);
+    if (used.length > 0) {
+      const evidence = [
+        { note: "the app does not import sqlalchemy or sqlmodel, but Alembic revisions manage its database schema" },
+        ...used.flatMap((e) => e.evidence),
+      ];
+      return itemResult(ctx, "C06", "pass", evidence, null);
+    }
     const stray = configs.alembicInis.map((c) => ({ file: c.file.path, note: "an Alembic config, but the project does not use SQL" }));
     return itemResult(ctx, "C06", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }, ...stray], null);
   }
-  const found = alembicConfigs(ctx);
   const evidence: Evidence[] = [];
   let complete = false;
   if (found.length === 0) {
@@ -37,34 +52,9 @@ export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
     const envs = facts.index.modules.filter((m) => isAlembicModule(m) && /(^|\/)env\.py$/.test(m.file.path));
     for (const m of envs) evidence.push({ file: m.file.path, note: "an Alembic env.py with no config beside it in the scanned folder" });
   }
-  for (const config of found) {
-    const where: Evidence = { file: config.file, ...(config.line ? { line: config.line } : {}), note: "" };
-    if (!config.scriptLocation) {
-      evidence.push({ ...where, note: "Alembic config without `script_location`" });
-      continue;
-    }
-    const script = resolveLocation(ctx, dirOf(config.file), config.scriptLocation);
-    if (script.startsWith("../")) {
-      evidence.push({ ...where, note: `\`script_location = ${config.scriptLocation}\` is outside the scanned folder; scan the folder that holds it` });
-      continue;
-    }
-    const env = project.pythonFiles.find((f) => f.path === joinRel(script, "env.py"));
-    const versionDirs = (config.versionLocations ?? [joinRel(script, "versions")]).map((v) =>
-      config.versionLocations ? resolveLocation(ctx, dirOf(config.file), v) : v,
-    );
-    const revisions = revisionFiles(facts.index.modules, versionDirs, config.recursive);
-    const tracked = revisions.filter((m) => !project.isGitIgnored(m.file.path));
-    const ignoredDirs = versionDirs.filter((d) => project.isGitIgnored(`${d}/`) || project.isGitIgnored(`${d}/0001_initial.py`));
-    const notes: string[] = [`script_location \`${script || "."}\``];
-    notes.push(env ? "env.py present" : "no env.py");
-    if (tracked.length > 0) notes.push(`${count(tracked.length, "revision")} in ${versionDirs.join(", ")}`);
-    else if (ignoredDirs.length > 0) notes.push(`${ignoredDirs.join(", ")} is excluded by .gitignore, so no revision is tracked`);
-    else if (revisions.length > 0) notes.push(`${count(revisions.length, "revision")} excluded by .gitignore`);
-    else notes.push(`no revision file in ${versionDirs.join(", ")}`);
-    evidence.push({ ...where, note: notes.join("; ") });
-    const first = tracked.sort((a, b) => (a.file.path < b.file.path ? -1 : 1))[0];
-    if (first) evidence.push({ file: first.file.path, note: "a tracked revision" });
-    complete ||= !!env && tracked.length > 0 && ignoredDirs.length === 0;
+  for (const e of evaluated) {
+    evidence.push(...e.evidence);
+    complete ||= e.complete;
   }
   return itemResult(ctx, "C06", complete ? "pass" : "fail", evidence, {
     quotes: [{ decision: "Data Layer" }],
@@ -74,14 +64,54 @@ export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   });
 }
 
+/** What one Alembic configuration holds: its env.py and tracked revisions. */
+function evaluate(ctx: Pick<AuditContext, "facts" | "project">, config: AlembicConfig): { evidence: Evidence[]; complete: boolean } {
+  const { facts, project } = ctx;
+  const where: Evidence = { file: config.file, ...(config.line ? { line: config.line } : {}), note: "" };
+  if (config.companionOf) {
+    return { evidence: [{ ...where, note: `holds the rest of the Alembic settings; \`script_location\` comes from ${config.companionOf} [tool.alembic]` }], complete: false };
+  }
+  if (!config.scriptLocation) return { evidence: [{ ...where, note: "Alembic config without `script_location`" }], complete: false };
+  const script = resolveLocation(ctx, dirOf(config.file), config.scriptLocation);
+  if (script.startsWith("../")) {
+    return { evidence: [{ ...where, note: `\`script_location = ${config.scriptLocation}\` is outside the scanned folder; scan the folder that holds it` }], complete: false };
+  }
+  const env = project.pythonFiles.find((f) => f.path === joinRel(script, "env.py"));
+  const versionDirs = (config.versionLocations ?? [joinRel(script, "versions")]).map((v) =>
+    config.versionLocations ? resolveLocation(ctx, dirOf(config.file), v) : v,
+  );
+  const revisions = revisionFiles(facts.index.modules, versionDirs, config.recursive);
+  const tracked = revisions.filter((m) => !project.isGitIgnored(m.file.path));
+  const ignoredDirs = versionDirs.filter((d) => project.isGitIgnored(`${d}/`) || project.isGitIgnored(`${d}/0001_initial.py`));
+  const notes: string[] = [`script_location \`${script || "."}\``];
+  notes.push(env ? "env.py present" : "no env.py");
+  if (tracked.length > 0) notes.push(`${count(tracked.length, "revision")} in ${versionDirs.join(", ")}`);
+  else if (ignoredDirs.length > 0) notes.push(`${ignoredDirs.join(", ")} is excluded by .gitignore, so no revision is tracked`);
+  else if (revisions.length > 0) notes.push(`${count(revisions.length, "revision")} excluded by .gitignore`);
+  else notes.push(`no revision file in ${versionDirs.join(", ")}`);
+  const evidence: Evidence[] = [{ ...where, note: notes.join("; ") }];
+  const first = tracked.sort((a, b) => (a.file.path < b.file.path ? -1 : 1))[0];
+  if (first) evidence.push({ file: first.file.path, note: "a tracked revision" });
+  return { evidence, complete: !!env && tracked.length > 0 && ignoredDirs.length === 0 };
+}
+
 function alembicConfigs(ctx: Pick<AuditContext, "configs">): AlembicConfig[] {
   const out: AlembicConfig[] = [];
+  const pyprojectWithLocation = (dir: string) =>
+    ctx.configs.pyprojects.find((p) => {
+      const alembic = (p.data["tool"] as Record<string, unknown> | undefined)?.["alembic"] as Record<string, unknown> | undefined;
+      // Alembic reads pyproject.toml from the folder it runs in, which holds the ini or one of its parents.
+      const base = dirOf(p.file.path);
+      const above = base === "" || dir === base || dir.startsWith(`${base}/`);
+      return above && typeof alembic?.["script_location"] === "string";
+    })?.file.path;
   for (const { file, ini } of ctx.configs.alembicInis) {
     // `alembic --name core` reads section [core] instead of [alembic]: every section with a `script_location`
     // is a configuration (multi-database and multi-tenant setups keep several).
     const named = [...ini.sections.keys()].filter((name) => name === "alembic" || ini.sections.get(name)?.has("script_location"));
-    if (named.length === 0) {
-      out.push({ file: file.path, scriptLocation: null, versionLocations: null, recursive: false });
+    const companionOf = pyprojectWithLocation(dirOf(file.path));
+    if (named.length === 0 || (companionOf && named.every((n) => !ini.sections.get(n)?.has("script_location")))) {
+      out.push({ file: file.path, scriptLocation: null, versionLocations: null, recursive: false, ...(companionOf ? { companionOf } : {}) });
       continue;
     }
     for (const section of named) {

@@ -4,6 +4,7 @@ import {
   baseImage,
   buildsPython,
   effectiveUser,
+  installExcerpt,
   isPythonImage,
   isRootUser,
   isSlimImage,
@@ -52,7 +53,7 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   const stages = chosen.stages;
   const final = stages[stages.length - 1]!;
   const label = (s: Stage) => (s === final ? "the final stage" : s.name ? `\`${s.name}\`` : `stage ${s.index}`);
-  const describe = (s: Stage) => `${label(s)} (\`${s.image}\`, line ${s.line})`;
+  const describe = (s: Stage) => `${label(s)} (\`${s.written ? `${s.written}\` = \`${s.image}` : s.image}\`, line ${s.line})`;
   evidence.push({ file, line: final.line, note: `builds the Python app in ${count(stages.length, "stage")}: ${stages.map(describe).join(", ")}${others.length > 0 ? ` (other Dockerfiles: ${others.join(", ")})` : ""}` });
 
   const copies = lineage(final).flatMap((s) => s.copiesFrom.map((c) => ({ into: s, ...c })));
@@ -62,7 +63,11 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   } else if (pythonCopies[0]) {
     const c = pythonCopies[0];
     const install = pythonInstall(c.stage) ?? lineage(c.stage).map(pythonInstall).find((x) => x) ?? null;
-    evidence.push({ file, line: c.line, note: `${label(c.into)} copies from ${label(c.stage)}${install ? `, which installs Python packages (line ${install.line})` : ", a Python stage"}` });
+    const what = c.sources.length > 0 ? ` \`${c.sources.join(" ")}\`` : "";
+    evidence.push({ file, line: c.line, note: `${label(c.into)} copies${what} from ${label(c.stage)}${install ? `, which installs Python packages (line ${install.line})` : ", a Python stage"}` });
+    // `poetry export` in a builder, `pip install -r` in the final image: worth saying, the copy is then only a list.
+    const ownInstall = lineage(final).map(pythonInstall).find((x) => x);
+    if (ownInstall) evidence.push({ file, line: ownInstall.line, note: `the final image also installs Python packages itself: \`${installExcerpt(ownInstall.text)}\`` });
   } else if (copies.length > 0) {
     const sources = [...new Set(copies.map((c) => c.stage))];
     evidence.push({ file, line: copies[0]!.line, note: `the final stage copies only from ${sources.map(label).join(", ")}, which ${sources.length === 1 ? "builds" : "build"} no Python (${[...new Set(copies.map((c) => baseImage(c.stage)))].join(", ")}); the Python dependencies are installed in the final image itself` });

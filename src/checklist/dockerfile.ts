@@ -1,19 +1,21 @@
-import type { Copy, Dockerfile, From, Instruction } from "dockerfile-ast";
+import type { Arg, Copy, Dockerfile, From, Instruction } from "dockerfile-ast";
 
 /** One build stage of a Dockerfile, as dockerfile-ast reads it. */
 export interface Stage {
   index: number;
   /** `AS name`, lower-cased as Docker compares stage names; null when unnamed. */
   name: string | null;
-  /** The `FROM` image as written (`python:3.12-slim`, or an earlier stage's name). */
+  /** The `FROM` image (`python:3.12-slim`, or an earlier stage's name), global `ARG` defaults substituted. */
   image: string;
+  /** The `FROM` image as written, when it differs (`${SERVER_TYPE}`). */
+  written: string | null;
   /** 1-based line of the `FROM`. */
   line: number;
   /** The earlier stage this one is built `FROM`, if any. */
   parent: Stage | null;
   instructions: Instruction[];
   /** `COPY --from=<earlier stage>`, with the line of each. */
-  copiesFrom: { stage: Stage; line: number }[];
+  copiesFrom: { stage: Stage; line: number; sources: string[] }[];
 }
 
 export function instructionLine(i: Instruction): number {
@@ -24,28 +26,56 @@ export function instructionLine(i: Instruction): number {
 export function stagesOf(df: Dockerfile): Stage[] {
   const stages: Stage[] = [];
   const byName = new Map<string, Stage>();
+  // ARGs declared before the first FROM are the ones a FROM line may use (`ARG TARGET=app` ... `FROM ${TARGET}`).
+  const globalArgs = new Map<string, string>();
   let current: Stage | null = null;
   for (const ins of df.getInstructions()) {
     const keyword = ins.getKeyword().toUpperCase();
     if (keyword === "FROM") {
       const from = ins as From;
-      const image = from.getImage() ?? "";
+      const written = from.getImage() ?? "";
+      const image = substituteArgs(written, globalArgs);
       const name = from.getBuildStage()?.toLowerCase() ?? null;
-      current = { index: stages.length, name, image, line: instructionLine(ins), parent: byName.get(image.toLowerCase()) ?? null, instructions: [], copiesFrom: [] };
+      current = {
+        index: stages.length,
+        name,
+        image,
+        written: image === written ? null : written,
+        line: instructionLine(ins),
+        parent: byName.get(image.toLowerCase()) ?? null,
+        instructions: [],
+        copiesFrom: [],
+      };
       stages.push(current);
       if (name) byName.set(name, current);
       continue;
     }
-    if (!current) continue; // ARGs before the first FROM
+    if (!current) {
+      const property = keyword === "ARG" ? (ins as Arg).getProperty() : null;
+      const value = property?.getValue();
+      if (property && value !== null && value !== undefined) globalArgs.set(property.getName(), value);
+      continue;
+    }
     current.instructions.push(ins);
     if (keyword === "COPY") {
       const ref = (ins as Copy).getFromFlag()?.getValue()?.toLowerCase();
       if (!ref) continue;
       const source = byName.get(ref) ?? (/^\d+$/.test(ref) ? stages[Number(ref)] : undefined);
-      if (source && source !== current) current.copiesFrom.push({ stage: source, line: instructionLine(ins) });
+      // The last argument is the destination; flags are not arguments.
+      const sources = ins.getArguments().slice(0, -1).map((a) => a.getValue());
+      if (source && source !== current) current.copiesFrom.push({ stage: source, line: instructionLine(ins), sources });
     }
   }
   return stages;
+}
+
+/** `${NAME}`, `${NAME:-default}` and `$NAME` in a FROM line, from the global ARG defaults; unknown names stay. */
+function substituteArgs(text: string, args: Map<string, string>): string {
+  return text.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const value = args.get((braced ?? bare)!);
+    if (value !== undefined && value !== "") return value;
+    return fallback ?? whole;
+  });
 }
 
 /** The stage and the stages it is built FROM, nearest first. */
@@ -75,6 +105,15 @@ const PYTHON_IMAGE = /(^|\/)(python|pypy)[\w.-]*(:|$)|astral-sh\/uv|distroless\/
 /** A `RUN` that installs Python packages, with its line. */
 export function pythonInstall(stage: Stage): { text: string; line: number } | null {
   return argumentsOf(stage, ["RUN"]).find((r) => PYTHON_INSTALL.test(r.text)) ?? null;
+}
+
+/** The part of a `RUN` line that installs Python packages (`pip install /tmp/*.whl`), up to the next `&&` or `;`. */
+export function installExcerpt(text: string): string {
+  const flat = text.replace(/\\\n/g, " ").replace(/\s+/g, " ");
+  const m = PYTHON_INSTALL.exec(flat);
+  const from = m ? flat.slice(m.index) : flat;
+  const cut = from.split(/\s*(?:&&|;|\|\|)\s*/)[0] ?? from;
+  return cut.length > 80 ? `${cut.slice(0, 77)}...` : cut;
 }
 
 export function pythonCommand(stage: Stage): { text: string; line: number } | null {

@@ -25,6 +25,8 @@ export class RouterGraph {
   private readonly nodes = new Map<string, RouterNode>();
   private readonly includes = new Map<string, IncludeEdge[]>();
   private readonly memo = new Map<string, Map<string, boolean>>();
+  /** `include_router(x, ...)` calls whose router cannot be followed at all (an expression with no name). */
+  private readonly unnamedIncludes: IncludeEdge[] = [];
 
   constructor(private readonly index: ProjectIndex) {
     for (const mod of index.modules) {
@@ -34,8 +36,11 @@ export class RouterGraph {
         if (callee?.type !== "attribute" || callee.childForFieldName("attribute")?.text !== "include_router") continue;
         const args = callArguments(fact.node);
         const child = this.keyOf(mod, argument(args, 0, "router"), fact.scope);
-        if (!child) continue;
         const edge: IncludeEdge = { module: mod, call: fact.node, args, parentKey: this.keyOf(mod, callee.childForFieldName("object"), fact.scope) };
+        if (!child) {
+          this.unnamedIncludes.push(edge);
+          continue;
+        }
         const list = this.includes.get(child) ?? [];
         list.push(edge);
         this.includes.set(child, list);
@@ -55,7 +60,8 @@ export class RouterGraph {
         if (s.kind !== "function") continue;
         const local = this.localCall(mod, s, n.text);
         if (local !== undefined) {
-          const key = `${mod.file.path}@${s.node.startIndex}:${n.text}`;
+          // Keyed by the constructor call when there is one, so `app = api = FastAPI()` names one object.
+          const key = local ? `${mod.file.path}@${local.startIndex}` : `${mod.file.path}@${s.node.startIndex}:${n.text}`;
           if (!this.nodes.has(key)) this.nodes.set(key, { key, ctor: local ? { module: mod, call: local, args: callArguments(local) } : null });
           return key;
         }
@@ -64,9 +70,10 @@ export class RouterGraph {
     if (n.type !== "identifier" && n.type !== "attribute") return null;
     const r = this.index.resolve(mod, n);
     if (!r || r.def.kind !== "value") return null;
-    const key = `${r.module.name}:${r.name}`;
+    const value = unparen(r.def.value);
+    // `auth_router = r = APIRouter()`: both names resolve to the one call, and share its key.
+    const key = value.type === "call" ? `${r.module.file.path}@${value.startIndex}` : `${r.module.name}:${r.name}`;
     if (!this.nodes.has(key)) {
-      const value = unparen(r.def.value);
       this.nodes.set(key, { key, ctor: value.type === "call" ? { module: r.module, call: value, args: callArguments(value) } : null });
     }
     return key;
@@ -79,7 +86,9 @@ export class RouterGraph {
       if (fact.scope !== scope) continue;
       const left = fact.node.childForFieldName("left");
       if (left?.type !== "identifier" || left.text !== name) continue;
-      const right = fact.node.childForFieldName("right");
+      let right = fact.node.childForFieldName("right");
+      // Chained `app = api = FastAPI()`: the value is the innermost right side.
+      while (right?.type === "assignment" && right.childForFieldName("right")) right = right.childForFieldName("right");
       found = right && unparen(right).type === "call" ? unparen(right) : null;
     }
     return found;
@@ -119,6 +128,38 @@ export class RouterGraph {
       }
       cache.set(k, result);
       return result;
+    };
+    return visit(key, 0);
+  }
+
+  /**
+   * `include_router(x, ...)` calls that mount a router the code does not name: `x` is an expression, or a name that
+   * declares no route and includes nothing itself (`plugin_router = getattr(module, "router")`), so the routers it
+   * carries at run time are not known. `routeKeys`: the keys routes are declared on.
+   */
+  dynamicIncludes(routeKeys: ReadonlySet<string>): IncludeEdge[] {
+    const parents = new Set<string>();
+    for (const list of this.includes.values()) for (const e of list) if (e.parentKey) parents.add(e.parentKey);
+    const out = [...this.unnamedIncludes];
+    for (const [child, list] of this.includes) {
+      if (!routeKeys.has(child) && !parents.has(child)) out.push(...list);
+    }
+    return out;
+  }
+
+  /**
+   * Whether some way up from the router stops before reaching an app: a router no `include_router` call names (it
+   * may be mounted dynamically, or not at all), or an include on an object that cannot be followed.
+   */
+  reachesUnseenMount(key: string, appKeys: ReadonlySet<string>): boolean {
+    const seen = new Set<string>();
+    const visit = (k: string, depth: number): boolean => {
+      if (appKeys.has(k)) return false;
+      if (seen.has(k) || depth > 20) return false;
+      seen.add(k);
+      const edges = this.edges(k);
+      if (edges.length === 0) return true;
+      return edges.some((e) => e.parentKey === null || visit(e.parentKey, depth + 1));
     };
     return visit(key, 0);
   }

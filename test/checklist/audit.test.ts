@@ -31,7 +31,7 @@ describe("a project that meets the checklist (audit-good)", () => {
       "pass",
       "every request body (2) is a Pydantic model",
       "every HTTP route (3) declares a response model or return type",
-      "1 route is exempt: status 204, a returned `Response`, or a non-JSON response class",
+      "1 route is exempt: status 204, a returned `Response`, a non-JSON response class, or `include_in_schema=False`",
     ]);
     // Trap: docs disabled only in production is not "disabled".
     expect(lines(item(r, "C04"))).toEqual([
@@ -64,7 +64,7 @@ describe("a project that meets the checklist (audit-good)", () => {
     expect(lines(item(r, "C10"))).toEqual([
       "pass",
       "Dockerfile:9 builds the Python app in 2 stages: `builder` (`python:3.12-slim`, line 2), the final stage (`python:3.12-slim`, line 9)",
-      "Dockerfile:12 the final stage copies from `builder`, which installs Python packages (line 4)",
+      "Dockerfile:12 the final stage copies `/srv/.venv` from `builder`, which installs Python packages (line 4)",
       "Dockerfile:15 runs as non-root `USER bookshelf`",
       "Dockerfile:9 slim final base `python:3.12-slim`",
     ]);

@@ -47,7 +47,7 @@ async def raw(payload: Annotated[dict[str, Any], Body()], note=Body()) -> dict[s
       "app/main.py:28 body `note=Body()` in `raw` is untyped (`Body()` without an annotation)",
       "1 of 4 HTTP routes declares no response model: app/main.py:28",
       "app/main.py:28 `raw` returns `dict[str, Any]` with no `response_model=`",
-      "1 route is exempt: status 204, a returned `Response`, or a non-JSON response class",
+      "1 route is exempt: status 204, a returned `Response`, a non-JSON response class, or `include_in_schema=False`",
     ]);
   });
 
@@ -61,7 +61,7 @@ async def raw(payload: Annotated[dict[str, Any], Body()], note=Body()) -> dict[s
       "C02",
     );
     expect(c02.status).toBe("pass");
-    expect(lines(c02)).toContain("1 route is exempt: status 204, a returned `Response`, or a non-JSON response class");
+    expect(lines(c02)).toContain("1 route is exempt: status 204, a returned `Response`, a non-JSON response class, or `include_in_schema=False`");
   });
 });
 
@@ -301,7 +301,7 @@ describe("C10 Dockerfile", () => {
     expect(lines(c10)).toEqual([
       "pass",
       "Dockerfile:8 builds the Python app in 4 stages: `base` (`python:3.12-slim`, line 1), `deps` (`base`, line 3), `runtime` (`base`, line 6), the final stage (`runtime`, line 8)",
-      "Dockerfile:7 `runtime` copies from `deps`, which installs Python packages (line 5)",
+      "Dockerfile:7 `runtime` copies `/app/.venv` from `deps`, which installs Python packages (line 5)",
       "Dockerfile:9 runs as non-root `USER 10001`",
       "Dockerfile:8 slim final base `python:3.12-slim`",
     ]);
