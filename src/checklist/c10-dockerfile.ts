@@ -1,3 +1,4 @@
+import type { Copy } from "dockerfile-ast";
 import { count, itemResult } from "./evidence.js";
 import type { ParsedDockerfile } from "./config-files.js";
 import {
@@ -94,13 +95,34 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   return itemResult(ctx, "C10", pass ? "pass" : "fail", evidence, fix);
 }
 
-/** How surely a Dockerfile builds the Python app: installs Python packages (4), runs a Python server (2), Python base (1). */
+/**
+ * How surely a Dockerfile builds the Python app: installs Python packages (4), runs a Python server (2), Python base
+ * (1). Among those, one that starts something else (`CMD ["sh", "entrypoint.sh"]`, 1) and copies more than the
+ * dependency manifests (1) is the app's image rather than a base image holding only the dependencies.
+ */
 function score(stages: Stage[]): number {
   let s = 0;
   if (stages.some((st) => pythonInstall(st))) s += 4;
-  if (stages.some((st) => pythonCommand(st))) s += 2;
+  const runsPython = stages.some((st) => pythonCommand(st));
+  if (runsPython) s += 2;
   if (stages.some((st) => isPythonImage(st.image))) s += 1;
+  if (s === 0) return 0;
+  if (!runsPython && stages.some((st) => st.instructions.some((i) => /^(CMD|ENTRYPOINT)$/i.test(i.getKeyword())))) s += 1;
+  if (stages.some(copiesSource)) s += 1;
   return s;
+}
+
+const MANIFEST = /(^|\/)(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|Pipfile(\.lock)?|requirements[\w.-]*\.(txt|in)|setup\.(py|cfg)|README[\w.]*|LICENSE[\w.]*)$/i;
+
+/** A `COPY`/`ADD` from the build context of something other than dependency manifests (`COPY . .`, `COPY app/ app/`). */
+function copiesSource(stage: Stage): boolean {
+  return stage.instructions.some((i) => {
+    const keyword = i.getKeyword().toUpperCase();
+    if (keyword !== "COPY" && keyword !== "ADD") return false;
+    if (keyword === "COPY" && (i as Copy).getFromFlag()) return false;
+    const sources = i.getArguments().slice(0, -1).map((a) => a.getValue().replace(/^["[\s]+|["\],\s]+$/g, ""));
+    return sources.some((src) => !MANIFEST.test(src) && !/^https?:/.test(src));
+  });
 }
 
 function depth(d: ParsedDockerfile): number {

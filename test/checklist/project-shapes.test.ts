@@ -243,3 +243,17 @@ describe("C10 Dockerfile shapes", () => {
     expect(lines(c10)).toContain("Dockerfile:6 the final image also installs Python packages itself: `pip install --no-cache-dir -r /srv/requirements.txt`");
   });
 });
+
+describe("C10 choosing the app's Dockerfile", () => {
+  it("prefers the image that copies the app and starts it over a base image holding only the dependencies", async () => {
+    const c10 = item(
+      await auditFiles({
+        "svc/main.py": APP,
+        "svc/deps.Dockerfile": "FROM python:3.12-slim\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-dev\n",
+        "svc/Dockerfile": 'FROM example/svc-deps:1\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-dev\nCOPY ./ ./\nCMD ["sh", "start.sh"]\n',
+      }),
+      "C10",
+    );
+    expect(lines(c10)[1]).toBe("svc/Dockerfile:1 builds the Python app in 1 stage: the final stage (`example/svc-deps:1`, line 1) (other Dockerfiles: svc/deps.Dockerfile)");
+  });
+});
