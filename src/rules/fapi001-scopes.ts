@@ -133,12 +133,42 @@ export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
     inScriptDir ||
     text.startsWith("#!") ||
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
-    mod.calls.some((c) => c.scope.kind === "module" && /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""));
+    (/exit|quit/.test(text) &&
+      mod.calls.some((c) => c.scope.kind === "module" && /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? "")));
   if (!saysScript) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
   if (!/^\w+$/.test(stem)) return false;
-  const imported = new RegExp(`^\\s*(from|import)\\s[^\\n]*\\b${stem}\\b`, "m");
-  return !index.modules.some((other) => other !== mod && other.file.content.includes(stem) && imported.test(other.file.content));
+  const importer = importedWords(index).get(stem);
+  return importer === undefined || importer === mod;
+}
+
+/**
+ * Every word on an import line of any module (`^\s*(from|import)\s` and the rest of that line), with the one module
+ * that has it, or "many". Built once per index: asking each candidate script against every module was quadratic.
+ */
+const importWordsMemo = new WeakMap<ProjectIndex, Map<string, ModuleInfo | "many">>();
+
+function importedWords(index: ProjectIndex): Map<string, ModuleInfo | "many"> {
+  let words = importWordsMemo.get(index);
+  if (words) return words;
+  words = new Map();
+  const line = /^\s*(?:from|import)\s([^\n]*)/gm;
+  for (const mod of index.modules) {
+    const text = mod.file.content;
+    line.lastIndex = 0;
+    for (let m = line.exec(text); m; m = line.exec(text)) {
+      for (const w of m[1]!.match(/\w+/g) ?? []) {
+        const had = words.get(w);
+        if (had === undefined) words.set(w, mod);
+        else if (had !== mod) words.set(w, "many");
+      }
+      // The rest of the line may itself start an import line (`import` followed by a newline): look from there.
+      line.lastIndex = m.index + m[0].length - m[1]!.length;
+      if (line.lastIndex <= m.index) line.lastIndex = m.index + 1;
+    }
+  }
+  importWordsMemo.set(index, words);
+  return words;
 }
 
 /**
