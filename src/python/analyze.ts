@@ -3,6 +3,7 @@ import { MAX_NESTING, nestingBeyond } from "./depth.js";
 import { buildModule, type ModuleInfo } from "./module.js";
 import { loadEngine, parsePython } from "./parser.js";
 import { ProjectIndex } from "./project-index.js";
+import { blankTemplateTags, looksLikeTemplate } from "./template-source.js";
 
 export interface ParseError {
   file: string;
@@ -69,7 +70,8 @@ export async function withProjectIndex<T>(
         break;
       }
       chars += file.content.length;
-      const tree = parsePython(engine, file.content);
+      // Template files (cookiecutter) parse with their Jinja tags blanked, lines and columns unchanged.
+      const tree = parsePython(engine, looksLikeTemplate(file.content) ? blankTemplateTags(file.content) : file.content);
       let mod: ModuleInfo | null = null;
       try {
         const deep = nestingBeyond(tree.rootNode, MAX_NESTING);

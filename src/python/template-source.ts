@@ -1,0 +1,30 @@
+/**
+ * Project templates (cookiecutter, copier) keep Jinja tags in their `.py` files: `{% if use_db %}` lines and
+ * `{{ cookiecutter.project_slug }}` names. Python's grammar cannot parse them, and tree-sitter's error recovery
+ * then swallows whole statements (an `app = FastAPI(...)` whose arguments hold an `{% if %}` is lost). Blanking
+ * the tags keeps every line and column where it was, keeps the Python of every branch, and turns expressions
+ * into identifiers, so the template's code is analysed as the generated project's would be.
+ */
+
+/** A Jinja statement or comment tag alone on its line: `{% if x %}`, `{%- endif -%}`, `{# note #}`. */
+const TAG_LINE = /^[ \t]*(\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\})[ \t]*$/gm;
+/** Any statement or comment tag, also inline (`x = 1  {% if y %}`). */
+const INLINE_TAG = /\{%-?[^\n]*?-?%\}|\{#[^\n]*?#\}/g;
+/** An expression tag: `{{ cookiecutter.project_slug }}`. */
+const EXPRESSION = /\{\{[^\n]*?\}\}/g;
+
+/** Whether the text holds Jinja statement tags on lines of their own, the mark of a template file. */
+export function looksLikeTemplate(source: string): boolean {
+  if (!source.includes("{%") && !source.includes("{{")) return false;
+  TAG_LINE.lastIndex = 0;
+  if (TAG_LINE.test(source)) return true;
+  // `from {{cookiecutter.project_slug}}.core import settings`: an expression where Python needs a name.
+  return /^[ \t]*(from|import)[ \t][^\n]*\{\{/m.test(source);
+}
+
+/** The source with Jinja tags blanked to spaces and expressions to `_` runs of the same length. */
+export function blankTemplateTags(source: string): string {
+  return source
+    .replace(INLINE_TAG, (tag) => " ".repeat(tag.length))
+    .replace(EXPRESSION, (expr) => "_".repeat(expr.length));
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { blankTemplateTags, looksLikeTemplate } from "../../src/python/template-source.js";
+import { scanFiles } from "../rules/helpers.js";
+
+const TEMPLATE = `from fastapi import FastAPI
+{% if cookiecutter.use_cors == "y" %}
+from fastapi.middleware.cors import CORSMiddleware
+{% endif %}
+from {{cookiecutter.project_slug}}.settings import settings
+
+app = FastAPI(
+    title="{{ cookiecutter.project_name }}",
+    {%- if cookiecutter.use_docs == "n" %}
+    docs_url=None,
+    {%- endif %}
+)
+
+
+@app.get("/items")
+async def items():
+    return {"name": "{{ cookiecutter.project_name }}"}
+`;
+
+describe("Jinja template sources", () => {
+  it("recognises template files and leaves plain Python alone", () => {
+    expect(looksLikeTemplate(TEMPLATE)).toBe(true);
+    expect(looksLikeTemplate('x = f"{{literal}}"\ny = "{% not a tag line %}"\n')).toBe(false);
+  });
+
+  it("blanks tags without moving any line or column", () => {
+    const out = blankTemplateTags(TEMPLATE);
+    expect(out.length).toBe(TEMPLATE.length);
+    expect(out.split("\n").map((l) => l.length)).toEqual(TEMPLATE.split("\n").map((l) => l.length));
+    expect(out.split("\n")[1]!.trim()).toBe("");
+    expect(out.split("\n")[4]).toBe(`from ${"_".repeat("{{cookiecutter.project_slug}}".length)}.settings import settings`);
+  });
+
+  it("lets the scan analyse a template as Python, reporting on the template's own lines", async () => {
+    const result = await scanFiles({ "{{cookiecutter.project_slug}}/app/main.py": TEMPLATE }, { select: ["FAPI004"] });
+    expect(result.summary.parseErrors).toEqual([]);
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.rule}`)).toEqual(["16:1 FAPI004"]);
+  });
+});
