@@ -52,6 +52,12 @@ export interface DependencyInfo {
   module: ModuleInfo;
 }
 
+export interface UnwrappedAnnotation {
+  type: Node | null;
+  module: ModuleInfo;
+  dependency: DependencyInfo | null;
+}
+
 const MAX_DEPTH = 12;
 
 /** Names of every offloading callable (names.ts OFFLOAD_CALLS/OFFLOAD_METHODS), for a cheap text pre-check. */
@@ -68,6 +74,8 @@ export class ProjectIndex {
   private readonly offloadMemo = new Map<ModuleInfo, boolean>();
   private readonly paramTagMemo = new Map<ParamInfo, ValueTag | null>();
   private readonly paramDepMemo = new Map<ParamInfo, DependencyInfo | null>();
+  /** By annotation node id: every tree stays alive while the index does, so ids are unique. */
+  private readonly annotationMemo = new Map<number, UnwrappedAnnotation>();
   private readonly bindingMemo = new Map<ModuleInfo, Map<Scope, Map<string, { at: number; value: Node | null }[]>>>();
 
   constructor(modules: ModuleInfo[]) {
@@ -360,8 +368,18 @@ export class ProjectIndex {
    * annotations and project type aliases (`SessionDep = Annotated[Session, Depends(get_db)]`, in any module).
    * Returns the type node, the module it is written in, and the `Depends`/`Security` found on the way.
    */
-  unwrapAnnotation(mod: ModuleInfo, ann: Node | null, depth = 0): { type: Node | null; module: ModuleInfo; dependency: DependencyInfo | null } {
+  unwrapAnnotation(mod: ModuleInfo, ann: Node | null, depth = 0): UnwrappedAnnotation {
     if (!ann || depth > MAX_DEPTH) return { type: ann, module: mod, dependency: null };
+    // Several rules and checklist items ask about every parameter of every route: unwrap each annotation once.
+    if (depth === 0) {
+      let memo = this.annotationMemo.get(ann.id);
+      if (!memo) this.annotationMemo.set(ann.id, (memo = this.unwrapAnnotationOnce(mod, ann, depth)));
+      return memo;
+    }
+    return this.unwrapAnnotationOnce(mod, ann, depth);
+  }
+
+  private unwrapAnnotationOnce(mod: ModuleInfo, ann: Node, depth: number): UnwrappedAnnotation {
     const n = unwrapType(ann);
     const generic = genericParts(n);
     if (generic) {
