@@ -65,11 +65,13 @@ export const fapi005: Rule = {
       const fn = route.fn;
       const ifs = ifsByScope(fn.module).get(fn.scope);
       if (!ifs) continue;
-      const inputs = requestInputs(index, fn);
-      if (inputs.size === 0) continue;
+      // Most `if`s raise no 400/422: the handler's inputs (which resolve every parameter's annotation) are only
+      // worked out once one does.
+      let inputs: Set<string> | null = null;
+      const inputsOf = () => (inputs ??= requestInputs(index, fn));
       for (const ifNode of ifs) {
-        const found = checkIf(index, fn, inputs, ifNode);
-        if (found.length > 0 && !underBusinessCondition(index, fn, inputs, ifNode)) hits.push(...found);
+        const found = checkIf(index, fn, inputsOf, ifNode);
+        if (found.length > 0 && !underBusinessCondition(index, fn, inputsOf(), ifNode)) hits.push(...found);
       }
     }
     return hits;
@@ -119,9 +121,14 @@ function ifsByScope(mod: FunctionInfo["module"]): Map<FunctionInfo["scope"], Nod
 }
 
 /** The `if`, each `elif`, and an `else` judged against the whole chain. */
-function checkIf(index: ProjectIndex, fn: FunctionInfo, inputs: Set<string>, ifNode: Node): RuleHit[] {
+function checkIf(index: ProjectIndex, fn: FunctionInfo, inputsOf: () => Set<string>, ifNode: Node): RuleHit[] {
   const hits: RuleHit[] = [];
-  const judge = (condition: Node | null) => (condition ? new InputCondition(index, fn, inputs, ifNode.startIndex).qualifies(condition) : false);
+  // No input parameter: no condition can reference one.
+  const judge = (condition: Node | null) => {
+    if (!condition) return false;
+    const inputs = inputsOf();
+    return inputs.size > 0 && new InputCondition(index, fn, inputs, ifNode.startIndex).qualifies(condition);
+  };
   const branches: { node: Node; condition: Node | null; body: Node | null }[] = [
     { node: ifNode, condition: ifNode.childForFieldName("condition"), body: ifNode.childForFieldName("consequence") },
   ];
