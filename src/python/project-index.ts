@@ -75,7 +75,7 @@ export class ProjectIndex {
   private readonly paramTagMemo = new Map<ParamInfo, ValueTag | null>();
   private readonly paramDepMemo = new Map<ParamInfo, DependencyInfo | null>();
   /** By annotation node id: every tree stays alive while the index does, so ids are unique. */
-  private readonly annotationMemo = new Map<number, UnwrappedAnnotation>();
+  private readonly annotationMemo: Map<number, UnwrappedAnnotation>[] = [];
   private readonly bindingMemo = new Map<ModuleInfo, Map<Scope, Map<string, { at: number; value: Node | null }[]>>>();
 
   constructor(modules: ModuleInfo[]) {
@@ -370,13 +370,13 @@ export class ProjectIndex {
    */
   unwrapAnnotation(mod: ModuleInfo, ann: Node | null, depth = 0): UnwrappedAnnotation {
     if (!ann || depth > MAX_DEPTH) return { type: ann, module: mod, dependency: null };
-    // Several rules and checklist items ask about every parameter of every route: unwrap each annotation once.
-    if (depth === 0) {
-      let memo = this.annotationMemo.get(ann.id);
-      if (!memo) this.annotationMemo.set(ann.id, (memo = this.unwrapAnnotationOnce(mod, ann, depth)));
-      return memo;
-    }
-    return this.unwrapAnnotationOnce(mod, ann, depth);
+    // Several rules and checklist items ask about every parameter of every route, and every use of a project alias
+    // (`db: SessionDep`) unwraps the alias's value again at depth 1: unwrap each annotation once per depth (the
+    // depth limit makes the result depend on it).
+    const byId = (this.annotationMemo[depth] ??= new Map());
+    let memo = byId.get(ann.id);
+    if (!memo) byId.set(ann.id, (memo = this.unwrapAnnotationOnce(mod, ann, depth)));
+    return memo;
   }
 
   private unwrapAnnotationOnce(mod: ModuleInfo, ann: Node, depth: number): UnwrappedAnnotation {
