@@ -273,12 +273,32 @@ function isShadowed(scope: Scope, name: string): boolean {
   return false;
 }
 
+const DOTTED = /^[A-Za-z_][\w.]*$/;
+
+/** The module or a class body nested only in classes: name lookups there do not depend on the position. */
+function atImportLevel(scope: Scope): boolean {
+  for (let s: Scope | null = scope; s; s = s.parent) if (s.kind !== "module" && s.kind !== "class") return false;
+  return true;
+}
+
 /** Sessions and connections opened while the module is imported. */
 function openedSessions(index: ProjectIndex, mod: ModuleInfo): RuleHit[] {
   const hits: RuleHit[] = [];
+  // Model fields, routers and settings repeat the same few callees (`Field(...)` dozens of times per class body):
+  // a plain name or dotted chain means the same in the same scope, so judge it once. At module and class level
+  // the answer does not depend on the call's position.
+  const memo = new Map<Scope, Map<string, string | null>>();
   for (const fact of mod.calls) {
     if (fact.scope.kind !== "module" && fact.scope.kind !== "class") continue;
-    const what = opensSession(index, mod, fact.scope, fact.node);
+    const callee = fact.node.childForFieldName("function");
+    const key = callee && atImportLevel(fact.scope) && (callee.type === "identifier" || callee.type === "attribute") ? callee.text : null;
+    let byText = memo.get(fact.scope);
+    if (!byText) memo.set(fact.scope, (byText = new Map()));
+    let what = key !== null && DOTTED.test(key) ? byText.get(key) : undefined;
+    if (what === undefined) {
+      what = opensSession(index, mod, fact.scope, fact.node);
+      if (key !== null && DOTTED.test(key)) byText.set(key, what);
+    }
     if (!what) continue;
     const binding = bindingOf(fact.node);
     if (!binding || isMainGuarded(binding)) continue;
