@@ -121,8 +121,9 @@ export function isMainGuarded(node: Node): boolean {
 /**
  * A command-line script rather than a module of the server: nothing in the project imports it, it defines no app,
  * router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
- * starts with a `#!` line, has an `if __name__ == "__main__":` block or calls `sys.exit` at module level). Its
- * globals live for one run of the command, not across requests.
+ * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` at module level, or does
+ * its work in a module-level `for`/`while` loop, as batch jobs written top to bottom do). Its globals live for one
+ * run of the command, not across requests.
  */
 export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
@@ -134,7 +135,9 @@ export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
     text.startsWith("#!") ||
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
     (/exit|quit/.test(text) &&
-      mod.calls.some((c) => c.scope.kind === "module" && /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? "")));
+      mod.calls.some((c) => c.scope.kind === "module" && /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
+    // A loop at module level runs the job on import; a server module that wires an app does not loop there.
+    (!/include_router|add_middleware|\.mount\(/.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
   if (!saysScript) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
   if (!/^\w+$/.test(stem)) return false;

@@ -26,6 +26,12 @@ const NOT_SECRET_SUFFIX = new RegExp(
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
 const CSRF_TOKEN = /(^|_)csrf_token($|_)/;
 
+/**
+ * A tokenizer's special tokens (`eos_token="</s>"`, `DEFAULT_PAD_TOKEN = "[PAD]"`, `image_token`): "token" in the
+ * language-model sense, a vocabulary entry, not a credential.
+ */
+const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|image|img|audio|video)_tokens?($|_)/;
+
 /** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
 const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
 
@@ -44,7 +50,7 @@ export function normalizeName(name: string): string {
 /** Whether a variable, field, parameter or keyword name says it holds a secret (RULES.md FAPI003). */
 export function isSecretName(name: string): boolean {
   const n = normalizeName(name);
-  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n);
+  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n);
 }
 
 /**
@@ -84,7 +90,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value)) return null;
   return unparen(node);
 }
 
@@ -96,6 +102,16 @@ function isLabel(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+$/.test(value)) return false;
   if (/^[A-Z0-9_]+$/.test(value)) return SECRET_NAME.test(value.toLowerCase());
   return value.split("_").every((w) => LABEL_WORDS.has(w));
+}
+
+/**
+ * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
+ * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`), or tokenizer markup such as
+ * `"</s>"`, `"<|endoftext|>"`, `"[PAD]"`. None of them grants access to anything. Placeholders
+ * such as `"changethis"` or `"dummy"` still fire: they ship.
+ */
+function isStandIn(value: string): boolean {
+  return !/[A-Za-z0-9]/.test(value) || /^(EMPTY|not[-_ ]?needed)$/i.test(value) || /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value);
 }
 
 /** A redaction mask (`"******"`, `"•••"`): what a secret is displayed as, not the secret. */

@@ -25,7 +25,7 @@ export const fapi004: Rule = {
   message: "Route handler returns a dict with no response model: the response is unvalidated and undocumented in OpenAPI",
   fix: "Return Pydantic Models: declare the response with a model (`-> Item`, or `response_model=Item`) and return an instance of it.",
   docs: {
-    what: "Flags HTTP route handlers that return a dict literal, dict comprehension or `dict(...)` call while declaring neither `response_model=` nor a model return annotation (a missing annotation, `dict`, `Dict[...]`, `Mapping[...]` or `Any` count as none). Handlers returning a `Response` on any path, `status_code=204` routes, websockets and apps defined in test code are left alone.",
+    what: "Flags HTTP route handlers that return a dict literal, dict comprehension or `dict(...)` call while declaring neither `response_model=` nor a model return annotation (a missing annotation, `dict`, `Dict[...]`, `Mapping[...]` or `Any` count as none). Handlers returning a `Response` on any path, `status_code=204` routes, `@x.head(...)` routes (a HEAD response has no body), websockets and apps defined in test code are left alone.",
     why: "FastAPI validates, filters and documents a response only through its declared model. A bare dict leaks whatever keys the code puts in (including internal ones), is not checked, and shows up in /docs as an untyped object, so clients cannot be generated from the schema.",
     example: '@router.get("/items/{item_id}")\nasync def read_item(item_id: int):\n    return {"id": item_id, "name": "Hammer"}',
     instead:
@@ -36,6 +36,8 @@ export const fapi004: Rule = {
     for (const route of index.routes()) {
       // Apps defined inside tests are fixtures for the test, not API surface anyone consumes.
       if (route.kind !== "http" || route.module.isTest) continue;
+      // A HEAD response has no body: whatever the handler returns is dropped, so there is nothing to model.
+      if (route.method === "head") continue;
       const fn = route.fn;
       const responseModel = route.args.keywords.get("response_model");
       if (responseModel && !isNone(responseModel)) continue;

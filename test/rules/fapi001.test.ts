@@ -45,6 +45,21 @@ describe("FAPI001 global-state across files", () => {
     ]);
   });
 
+  it("skips a batch job that runs a module-level loop, unless something imports it or it wires an app", async () => {
+    const job =
+      "import glob\n\nseen = {}\n\n\ndef handle(path):\n    seen[path] = True\n\n\ndef handle_all(paths):\n    for p in paths:\n        handle(p)\n\n\nfor batch in [glob.glob('*.log')]:\n    handle_all(batch)\n";
+    const result = await scanFiles(
+      {
+        "analysis/count_votes.py": job,
+        "app/indexer.py": job,
+        "app/main.py": "from app import indexer\n",
+        "app/wiring.py": "from app.routers import routers\n\n" + job + "for r in routers:\n    app.include_router(r)\n",
+      },
+      { select: ["FAPI001"] },
+    );
+    expect(places(result)).toEqual(["app/indexer.py:3 FAPI001", "app/wiring.py:5 FAPI001"]);
+  });
+
   it("names the function and the globals in its messages, on one line", async () => {
     const source = "_a = None\n_b = None\n_seen = []\n\n\ndef init():\n    global \\\n        _a, \\\n        _b\n    _a = _b = 1\n\n\ndef track(x):\n    _seen.append(x)\n";
     const result = await scanFiles({ "app/state.py": source }, { select: ["FAPI001"] });
