@@ -119,13 +119,28 @@ export function isMainGuarded(node: Node): boolean {
 }
 
 /**
- * A command-line script rather than a module of the server: nothing in the project imports it, it defines no app,
+ * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
+ * (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no app,
  * router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
  * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` at module level, or does
  * its work in a module-level `for`/`while` loop, as batch jobs written top to bottom do). Its globals live for one
  * run of the command, not across requests.
  */
+const scriptMemo = new WeakMap<ProjectIndex, Map<ModuleInfo, boolean>>();
+
 export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
+  let memo = scriptMemo.get(index);
+  if (!memo) scriptMemo.set(index, (memo = new Map()));
+  const known = memo.get(mod);
+  if (known !== undefined) return known;
+  // While the answer is worked out, an import cycle back to this module counts as a server importer.
+  memo.set(mod, false);
+  const answer = judgeScript(index, mod);
+  memo.set(mod, answer);
+  return answer;
+}
+
+function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
   if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
   const parts = mod.file.path.split("/");
@@ -141,17 +156,19 @@ export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
   if (!saysScript) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
   if (!/^\w+$/.test(stem)) return false;
-  const importer = importedWords(index).get(stem);
-  return importer === undefined || importer === mod;
+  const importers = importedWords(index).get(stem);
+  if (!importers) return true;
+  if (importers.size > 8) return false;
+  return [...importers].every((m) => m === mod || (!m.isTest && isScriptModule(index, m)));
 }
 
 /**
- * Every word on an import line of any module (`^\s*(from|import)\s` and the rest of that line), with the one module
- * that has it, or "many". Built once per index: asking each candidate script against every module was quadratic.
+ * Every word on an import line of any module (`^\s*(from|import)\s` and the rest of that line), with the modules
+ * that have it. Built once per index: asking each candidate script against every module was quadratic.
  */
-const importWordsMemo = new WeakMap<ProjectIndex, Map<string, ModuleInfo | "many">>();
+const importWordsMemo = new WeakMap<ProjectIndex, Map<string, Set<ModuleInfo>>>();
 
-function importedWords(index: ProjectIndex): Map<string, ModuleInfo | "many"> {
+function importedWords(index: ProjectIndex): Map<string, Set<ModuleInfo>> {
   let words = importWordsMemo.get(index);
   if (words) return words;
   words = new Map();
@@ -162,8 +179,8 @@ function importedWords(index: ProjectIndex): Map<string, ModuleInfo | "many"> {
     for (let m = line.exec(text); m; m = line.exec(text)) {
       for (const w of m[1]!.match(/\w+/g) ?? []) {
         const had = words.get(w);
-        if (had === undefined) words.set(w, mod);
-        else if (had !== mod) words.set(w, "many");
+        if (had === undefined) words.set(w, new Set([mod]));
+        else had.add(mod);
       }
       // The rest of the line may itself start an import line (`import` followed by a newline): look from there.
       line.lastIndex = m.index + m[0].length - m[1]!.length;

@@ -45,12 +45,14 @@ describe("FAPI001 global-state across files", () => {
     ]);
   });
 
-  it("skips a batch job that runs a module-level loop, unless something imports it or it wires an app", async () => {
+  it("skips batch jobs with a module-level loop and scripts only other scripts import, unless the server imports them or they wire an app", async () => {
     const job =
       "import glob\n\nseen = {}\n\n\ndef handle(path):\n    seen[path] = True\n\n\ndef handle_all(paths):\n    for p in paths:\n        handle(p)\n\n\nfor batch in [glob.glob('*.log')]:\n    handle_all(batch)\n";
     const result = await scanFiles(
       {
         "analysis/count_votes.py": job,
+        "train/loop.py": "local_rank = None\n\n\ndef train():\n    global local_rank\n    local_rank = 0\n\n\nif __name__ == '__main__':\n    train()\n",
+        "train/train_mem.py": "from train.loop import train\n\nif __name__ == '__main__':\n    train()\n",
         "app/indexer.py": job,
         "app/main.py": "from app import indexer\n",
         "app/wiring.py": "from app.routers import routers\n\n" + job + "for r in routers:\n    app.include_router(r)\n",
