@@ -513,7 +513,13 @@ export class ProjectIndex {
       const calleeTag = callee ? this.valueTag(mod, scope, callee, depth + 1) : null;
       if (calleeTag === "sync-sessionmaker") return "sync-session";
       if (calleeTag === "async-sessionmaker") return "async-session";
-      const fn = this.functionFor(mod, callee, scope);
+      // `with SessionLocal.begin() as s`: the factory's `begin()` yields a new session inside a transaction.
+      if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "begin") {
+        const maker = this.valueTag(mod, scope, callee.childForFieldName("object"), depth + 1);
+        if (maker === "sync-sessionmaker") return "sync-session";
+        if (maker === "async-sessionmaker") return "async-session";
+      }
+      const fn = this.functionFor(mod, callee, scope) ?? this.contextManagerTarget(mod, callee) ?? this.instanceMethod(mod, scope, callee, depth + 1);
       if (fn) {
         const t = this.functionTag(fn, depth + 1);
         if (t === "sync-session" || t === "async-session") return t;
@@ -526,6 +532,54 @@ export class ProjectIndex {
       if (r?.def.kind === "value") return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
     }
     return null;
+  }
+
+  /**
+   * `manager.create_session()` where `manager` holds an instance of a project class: a local bound by the class's
+   * constructor or by a project function annotated to return the class, or a parameter annotated with it. The
+   * method is then known (`with manager.create_session() as s` yields what that method yields).
+   */
+  private instanceMethod(mod: ModuleInfo, scope: Scope, callee: Node | null, depth: number): FunctionInfo | null {
+    if (callee?.type !== "attribute" || depth > MAX_DEPTH) return null;
+    const attr = callee.childForFieldName("attribute")?.text;
+    const cls = attr ? this.instanceClass(mod, scope, callee.childForFieldName("object"), depth + 1) : null;
+    return cls ? this.inheritedMethod(cls, attr!) : null;
+  }
+
+  private instanceClass(mod: ModuleInfo, scope: Scope, expr: Node | null, depth: number): ClassInfo | null {
+    if (!expr || depth > MAX_DEPTH) return null;
+    const n = unparen(expr);
+    if (n.type === "call") {
+      const callee = n.childForFieldName("function");
+      const cls = this.classFor(mod, callee);
+      if (cls) return cls;
+      const fn = this.functionFor(mod, callee, scope);
+      return fn?.returns ? this.classFor(fn.module, unwrapType(fn.returns)) : null;
+    }
+    if (n.type !== "identifier" || n.text === "self" || n.text === "cls") return null;
+    for (let s: Scope | null = scope; s; s = s.parent) {
+      if (s.kind === "class") continue;
+      if (s.kind === "function" && s.fn) {
+        const param = s.fn.params.find((p) => p.name === n.text);
+        if (param) return param.annotation ? this.classFor(mod, unwrapType(param.annotation)) : null;
+      }
+      const local = this.localBinding(mod, s, n.text, n.startIndex);
+      if (local !== undefined) return local ? this.instanceClass(mod, s, local, depth + 1) : null;
+      if (s.kind === "module") break;
+    }
+    return null;
+  }
+
+  /**
+   * `get_db = contextmanager(get_session)` at module level: calling `get_db()` (in `with get_db() as db`) yields
+   * what the wrapped generator yields, exactly as the `@contextmanager`-decorated form does.
+   */
+  private contextManagerTarget(mod: ModuleInfo, callee: Node | null): FunctionInfo | null {
+    const r = this.resolve(mod, callee);
+    if (r?.def.kind !== "value" || r.def.value.type !== "call") return null;
+    const q = this.qualify(r.module, r.def.value.childForFieldName("function"));
+    if (q !== "contextlib.contextmanager" && q !== "contextlib.asynccontextmanager") return null;
+    return this.functionFor(r.module, callArguments(r.def.value).positional[0] ?? null);
   }
 
   /** `sessionmaker(..., class_=AsyncSession)` makes async sessions whatever its name says. */

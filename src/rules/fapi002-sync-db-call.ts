@@ -48,7 +48,7 @@ export const fapi002: Rule = {
   docs: {
     what:
       "Flags, in the own scope of an `async def` (nested def/lambda/class bodies excluded; calls handed uncalled to `run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, `run_in_executor` or `add_task` excluded): " +
-      "(1) `execute exec query get scalar scalars commit rollback flush refresh merge` called on a sync session (`sqlalchemy.orm.Session`/`sqlmodel.Session`, known from a parameter's annotation, a project type alias such as `SessionDep = Annotated[Session, Depends(get_db)]`, a `Depends(f)` whose project function `f` yields or returns a sync session, a local bound by a `sessionmaker(...)`/`scoped_session(...)` result, `Session(engine)` or `with Session(engine) as s`), in any module of the project; " +
+      "(1) `execute exec query get scalar scalars commit rollback flush refresh merge` called on a sync session (`sqlalchemy.orm.Session`/`sqlmodel.Session`, known from a parameter's annotation, a project type alias such as `SessionDep = Annotated[Session, Depends(get_db)]`, a `Depends(f)` whose project function `f` yields or returns a sync session, a local bound by a `sessionmaker(...)`/`scoped_session(...)` result, `Session(engine)`, `with Session(engine) as s`, or `with get_db() as s` where `get_db` is a project context manager yielding one, whether decorated with `@contextmanager` or bound as `get_db = contextmanager(get_session)`), in any module of the project, and the same methods called on a `scoped_session(...)` registry itself (`Session.query(...)`: it proxies them to the current session); " +
       "(2) sync driver entry points: `create_engine`, `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `MySQLdb.connect`, `mysql.connector.connect`, `pymongo.MongoClient`, `redis.Redis`, `redis.StrictRedis`, `redis.from_url` (resolved through imports and aliases, so `redis.asyncio.Redis` and a project module named `redis` do not match); " +
       "(3) a call that is not awaited and passes a sync session as an argument (`crud.get_users(db)`, `UserService(db)`), since the callee runs its queries on the event loop. " +
       "Decisions where RULES.md is silent: an awaited session method does not fire (the session is then really an async one, whatever its annotation says); case 3 skips calls of session methods themselves (case 1 covers them), calls of a project `async def` (calling it only creates a coroutine: its own body is checked where it is defined), " +
@@ -69,9 +69,9 @@ export const fapi002: Rule = {
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const where = `\`async def ${fn.name}\``;
-      const sessionMethod = sessions && callee.type === "attribute" && isSyncSession(index, module, fact.scope, callee.childForFieldName("object"));
+      const method = callee.type === "attribute" ? (callee.childForFieldName("attribute")?.text ?? "") : "";
+      const sessionMethod = sessions && callee.type === "attribute" && isSessionReceiver(index, module, fact.scope, callee, method);
       if (sessionMethod) {
-        const method = callee.childForFieldName("attribute")?.text ?? "";
         if (QUERY_METHODS.has(method) && !awaited) {
           hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${where} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
         }
@@ -120,6 +120,20 @@ function isSyncSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node:
   // Only names and attribute chains hold a session to pass around; `f(db.query(X))` is case 1 on the inner call.
   if (n.type !== "identifier" && n.type !== "attribute") return false;
   return index.valueTag(mod, scope, n) === "sync-session";
+}
+
+/**
+ * Whether a method call's object is a sync session, or a `scoped_session(...)` registry called with a query method
+ * (`Session.query(...)`: the registry proxies the session's methods to the session of the current thread). A plain
+ * `sessionmaker` shares the registry's tag but has none of the query methods, so such a call can only be the proxy.
+ */
+function isSessionReceiver(index: ProjectIndex, mod: ModuleInfo, scope: Scope, callee: Node, method: string): boolean {
+  const obj = callee.childForFieldName("object");
+  if (!obj) return false;
+  const n = unparen(obj);
+  if (n.type !== "identifier" && n.type !== "attribute") return false;
+  const tag = index.valueTag(mod, scope, n);
+  return tag === "sync-session" || (tag === "sync-sessionmaker" && QUERY_METHODS.has(method));
 }
 
 /** Calls that take a session without querying through it (see the docs' decisions). */

@@ -47,6 +47,7 @@ describe("cross-file fixture projects", () => {
       "cross-file-import-root",
       "cross-file-library-names",
       "cross-file-router-wrappers",
+      "cross-file-session-managers",
       "cross-file-session-sources",
       "cross-file-sessions",
     ]);
@@ -83,6 +84,15 @@ describe("cross-file fixture projects", () => {
       "app/api/routes.py:22 Sync session call `db.scalar`",
       "app/api/routes.py:29 Sync session call `db.scalar`",
       "app/api/routes.py:35 Sync session call `session.exec`",
+    ]);
+  });
+
+  it("follows sessions out of project context managers: `contextmanager(f)` bound by name, and a method of an instance whose class comes from a return annotation or a parameter", async () => {
+    const result = await scanFiles(loadProject("cross-file-session-managers"), { select: ["FAPI002"] });
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message.split(" inside ")[0]}`)).toEqual([
+      "app/api/reports.py:15 Sync session call `session.execute`",
+      "app/api/reports.py:23 Sync session call `db.commit`",
+      "app/api/reports.py:30 Sync session call `session.scalar`",
     ]);
   });
 
