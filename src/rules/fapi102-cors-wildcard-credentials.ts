@@ -3,6 +3,7 @@ import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { argument, callArguments, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
+import { envRead } from "./fapi003-secrets.js";
 
 const CORS_CLASSES = new Set(["fastapi.middleware.cors.CORSMiddleware", "starlette.middleware.cors.CORSMiddleware"]);
 const MIDDLEWARE_CLASSES = new Set(["fastapi.middleware.Middleware", "starlette.middleware.Middleware"]);
@@ -27,7 +28,9 @@ export const fapi102: Rule = {
       "(the literal, or a name bound to it). `CORSMiddleware` is resolved through imports, from `fastapi.middleware.cors` or " +
       "`starlette.middleware.cors`, including re-exports through project modules. Decisions: origins read from settings " +
       "(`settings.BACKEND_CORS_ORIGINS`, a pydantic `Settings` default) or from the environment are not followed, since the " +
-      'deployed value is unknown; a conditional (`["*"] if DEBUG else [...]`) and concatenations are not followed; options ' +
+      "deployed value is unknown, except an environment read whose literal fallback is `\"*\"` (`os.environ.get(\"CORS_ORIGINS\", " +
+      "\"*\").split(\",\")`, also inside a list): that fallback is what runs wherever the variable is not set; " +
+      'a conditional (`["*"] if DEBUG else [...]`) and concatenations are not followed; options ' +
       "passed only through `**kwargs` are unknown, so they never make a finding. A wildcard without credentials is not a finding. " +
       "Reported on the line where the call starts.",
     why:
@@ -140,15 +143,33 @@ function follow(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node |
 function wildcardOrigins(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node | null, before: number): boolean {
   const v = follow(index, mod, scope, node, before);
   if (!v) return false;
-  if (stringLiteral(v.value)?.value === "*") return true;
+  if (stringLiteral(v.value)?.value === "*" || wildcardEnvDefault(index, v.mod, v.value)) return true;
   if (v.value.type !== "list" && v.value.type !== "tuple" && v.value.type !== "set") return false;
   return v.value.namedChildren.some((c) => {
     if (!c) return false;
     if (stringLiteral(c)?.value === "*") return true;
     // `[ORIGIN_ALL, ...]` with `ORIGIN_ALL = "*"` at module level.
     const inner = c.type === "identifier" || c.type === "attribute" ? follow(index, v.mod, v.mod.moduleScope, c, Number.MAX_SAFE_INTEGER) : null;
-    return !!inner && stringLiteral(inner.value)?.value === "*";
+    return !!inner && (stringLiteral(inner.value)?.value === "*" || wildcardEnvDefault(index, inner.mod, inner.value));
   });
+}
+
+/**
+ * `os.getenv("ORIGINS", "*")`, optionally split into a list (`.split(",")`): the wildcard is the default, the
+ * value every deployment that does not set the variable runs with.
+ */
+function wildcardEnvDefault(index: ProjectIndex, mod: ModuleInfo, value: Node): boolean {
+  let n = unparen(value);
+  if (n.type !== "call") return false;
+  const callee = n.childForFieldName("function");
+  if (callee?.type === "attribute" && /^(split|strip|rsplit)$/.test(callee.childForFieldName("attribute")?.text ?? "")) {
+    const object = callee.childForFieldName("object");
+    if (!object || unparen(object).type !== "call") return false;
+    n = unparen(object);
+  }
+  const env = envRead(index, mod, n);
+  if (!env?.fallback) return false;
+  return /^\s*\*\s*$/.test(stringLiteral(env.fallback)?.value ?? "");
 }
 
 /** Regexes that admit every origin: `.*`, `^.*$`, `.+`, `(.*)`, and the same after an `https?://` prefix. */

@@ -23,6 +23,27 @@ describe("FAPI102 across files", () => {
     expect(places(result)).toEqual(["app/main.py:6 FAPI102", "app/main.py:7 FAPI102"]);
   });
 
+  it("follows an environment read with a wildcard fallback defined in a config module", async () => {
+    const result = await scanFiles(
+      {
+        "app/env.py": 'import os\n\nALLOWED = os.environ.get("ALLOWED", "*").split(";")\nPINNED = os.environ.get("PINNED", "https://a.example").split(";")\n',
+        "app/main.py": [
+          "from fastapi import FastAPI",
+          "from fastapi.middleware.cors import CORSMiddleware",
+          "from app.env import ALLOWED, PINNED",
+          "",
+          "app = FastAPI()",
+          "app.add_middleware(CORSMiddleware, allow_origins=ALLOWED, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=PINNED, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=ALLOWED)",
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI102"] },
+    );
+    expect(places(result)).toEqual(["app/main.py:6 FAPI102"]);
+  });
+
   it("does not take a project class that happens to be called CORSMiddleware for Starlette's", async () => {
     const result = await scanFiles(
       {
