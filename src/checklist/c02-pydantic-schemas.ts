@@ -1,3 +1,4 @@
+import { MAPPING_OR_ANY_TYPES } from "../python/names.js";
 import type { Node } from "web-tree-sitter";
 import type { FunctionInfo, ModuleInfo, ParamInfo } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
@@ -9,17 +10,7 @@ import type { ProjectFacts } from "./project-facts.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
 /** Types that let anything through: a parameter or response typed so is not validated by a schema. */
-const UNTYPED = new Set([
-  "builtins.dict",
-  "builtins.object",
-  "typing.Dict",
-  "typing.Mapping",
-  "typing.MutableMapping",
-  "collections.abc.Mapping",
-  "collections.abc.MutableMapping",
-  "typing.Any",
-  "typing_extensions.Any",
-]);
+const UNTYPED: ReadonlySet<string> = new Set([...MAPPING_OR_ANY_TYPES, "builtins.object"]);
 const SEQUENCES = new Set(["builtins.list", "typing.List", "typing.Sequence", "collections.abc.Sequence"]);
 /** Parameters FastAPI fills from the request itself, never from the body. */
 const NON_BODY_TYPES = /(^|\.)(Request|WebSocket|HTTPConnection|Response|BackgroundTasks|SecurityScopes)$/;

@@ -2,18 +2,10 @@ import type { Node } from "web-tree-sitter";
 import type { ModuleInfo, Scope } from "../python/module.js";
 import { fapi001 } from "../rules/fapi001-global-state.js";
 import { at, byPlace, count, itemResult, listed } from "./evidence.js";
+import { CONNECT_CALLS } from "../python/names.js";
 import { ruleEvidence } from "./rule-hits.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
-/** RULES.md FAPI001 (3): the DB-API entry points that open a connection. */
-const CONNECT_CALLS = new Set([
-  "sqlite3.connect",
-  "psycopg2.connect",
-  "psycopg.connect",
-  "pymysql.connect",
-  "MySQLdb.connect",
-  "mysql.connector.connect",
-]);
 
 /**
  * C03 "Dependency Injection used for testability": `Depends`/`Security` is used outside test code, FAPI001 finds

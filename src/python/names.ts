@@ -83,3 +83,25 @@ export const EXTERNAL_TOP_LEVEL = new Set([
   "re", "http", "databases", "asyncpg", "aiosqlite", "secrets", "builtins", "functools", "contextlib",
   "dataclasses", "enum", "datetime", "uuid", "decimal", "math", "string", "shutil", "tempfile", "socket",
 ]);
+
+/** DB-API `connect` functions (RULES.md FAPI001 (3)): each call opens a connection. */
+export const CONNECT_CALLS = new Set([
+  "sqlite3.connect",
+  "psycopg2.connect",
+  "psycopg.connect",
+  "pymysql.connect",
+  "MySQLdb.connect",
+  "mysql.connector.connect",
+]);
+
+/** Types that say "some mapping" or "anything": a value typed so is not validated by a schema. */
+export const MAPPING_OR_ANY_TYPES = new Set([
+  "builtins.dict",
+  "typing.Dict",
+  "typing.Mapping",
+  "typing.MutableMapping",
+  "collections.abc.Mapping",
+  "collections.abc.MutableMapping",
+  "typing.Any",
+  "typing_extensions.Any",
+]);

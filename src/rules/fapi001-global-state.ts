@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import type { FunctionInfo, ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
-import { ASYNC_SESSION_TYPES, SYNC_SESSION_TYPES } from "../python/names.js";
+import { ASYNC_SESSION_TYPES, CONNECT_CALLS, SYNC_SESSION_TYPES } from "../python/names.js";
 import { callArguments, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
 import { type FunctionUse, isMainGuarded, isScriptModule, localNames, runsAtImportOnly } from "./fapi001-scopes.js";
@@ -24,15 +24,6 @@ const MUTATING_METHODS = new Set([
   "sort", "reverse", "appendleft", "popleft", "extendleft",
 ]);
 
-/** DB-API `connect` functions: each call opens a connection that the module would then share. */
-const CONNECT_CALLS = new Set([
-  "sqlite3.connect",
-  "psycopg2.connect",
-  "psycopg.connect",
-  "pymysql.connect",
-  "MySQLdb.connect",
-  "mysql.connector.connect",
-]);
 
 export const fapi001: Rule = {
   code: "FAPI001",

@@ -1,3 +1,4 @@
+import { MAPPING_OR_ANY_TYPES } from "../python/names.js";
 import type { Node } from "web-tree-sitter";
 import type { FunctionInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
@@ -5,16 +6,7 @@ import { genericParts, isNone, unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
 import { isNoContentStatus, isResponseClassName, ownScopeReturnValues } from "./helpers.js";
 
-const DICT_TYPES = new Set([
-  "builtins.dict",
-  "typing.Dict",
-  "typing.Mapping",
-  "typing.MutableMapping",
-  "collections.abc.Mapping",
-  "collections.abc.MutableMapping",
-  "typing.Any",
-  "typing_extensions.Any",
-]);
+const DICT_TYPES = MAPPING_OR_ANY_TYPES;
 
 export const fapi004: Rule = {
   code: "FAPI004",
