@@ -5,7 +5,6 @@ import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
 import { genericParts, isNone, unparen, unwrapType } from "../python/syntax.js";
 import { isNoContentStatus, isResponseClassName, ownScopeReturnValues } from "../rules/helpers.js";
 import { at, count, isAre, itemResult, listed } from "./evidence.js";
-import { excludedFromSchema } from "./routers.js";
 import type { ProjectFacts } from "./project-facts.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
@@ -21,8 +20,9 @@ const JSON_RESPONSES = /json/i;
  * C02 "Pydantic Schemas for Request/Response": every body parameter is a model (not `dict`, `Any` or a raw
  * `await request.json()`), and every HTTP route declares its response with `response_model=` or a return
  * annotation, except 204 routes, routes that return a `Response`, routes with a non-JSON
- * `response_class` (on the route, or the `default_response_class` of its router or app), and routes left out of
- * the schema with `include_in_schema=False` (not part of the documented API; their bodies are still checked).
+ * `response_class` (on the route, or the `default_response_class` of its router or app).
+ * Routes left out of the schema (`include_in_schema=False`) are held to the same rule, as RULES.md lists its
+ * exceptions and FAPI004 fires on them too: a hidden route still serves clients, unvalidated.
  * Decisions: a scalar or container return annotation (`-> list[str]`, `-> int`, `-> dict[str, int]`) counts as
  * declared, since FastAPI validates and documents it, and so does an explicit `-> None` (an empty body, e.g. a 202
  * webhook); a bare `dict`, `dict[str, Any]`, `Any` or `object` does not; a project Pydantic model named
@@ -66,7 +66,7 @@ export function checkC02(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
   } else {
     evidence.push({ note: `every HTTP route (${checked}) declares a response model or return type` });
   }
-  if (exempt > 0) evidence.push({ note: `${count(exempt, "route")} ${isAre(exempt)} exempt: status 204, a returned \`Response\`, a non-JSON response class, or \`include_in_schema=False\`` });
+  if (exempt > 0) evidence.push({ note: `${count(exempt, "route")} ${isAre(exempt)} exempt: status 204, a returned \`Response\`, or a non-JSON response class` });
 
   const failing = rawBodies.length > 0 || undeclared.length > 0;
   return itemResult(ctx, "C02", failing ? "fail" : "pass", evidence, {
@@ -166,11 +166,7 @@ export function responseDeclaration(facts: ProjectFacts, route: RouteInfo): stri
   const index = facts.index;
   const mod = route.module;
   if (isNoContentStatus(index, mod, route.args.keywords.get("status_code") ?? null)) return "exempt";
-  // A route left out of the schema (`include_in_schema=False` on it or on every way its router is mounted) is no
-  // part of the documented API: the hand-served `/openapi.json`, a health probe, a redirect.
-  if (excludedFromSchema(route.args)) return "exempt";
   const routerKey = facts.routers.routeRouterKey(route);
-  if (routerKey && facts.routers.allPaths(routerKey, "hidden-route", (args) => excludedFromSchema(args))) return "exempt";
   const responseClass = route.args.keywords.get("response_class");
   if (responseClass && !isJsonResponseClass(index, mod, responseClass)) return "exempt";
   if (!responseClass) {

@@ -31,7 +31,7 @@ describe("a project that meets the checklist (audit-good)", () => {
       "pass",
       "every request body (2) is a Pydantic model",
       "every HTTP route (3) declares a response model or return type",
-      "1 route is exempt: status 204, a returned `Response`, a non-JSON response class, or `include_in_schema=False`",
+      "1 route is exempt: status 204, a returned `Response`, or a non-JSON response class",
     ]);
     // Trap: docs disabled only in production is not "disabled".
     expect(lines(item(r, "C04"))).toEqual([
