@@ -60,6 +60,13 @@ export interface UnwrappedAnnotation {
 
 const MAX_DEPTH = 12;
 
+/** One binding of a class attribute: `X: T = v` in the class body or `self.X = v` in a method. */
+interface AttributeSource {
+  scope: Scope;
+  type: Node | null;
+  value: Node | null;
+}
+
 /** Names of every offloading callable (names.ts OFFLOAD_CALLS/OFFLOAD_METHODS), for a cheap text pre-check. */
 const OFFLOAD_HINT = /run_in_threadpool|to_thread|run_sync|run_in_executor|add_task|asyncify/;
 
@@ -77,6 +84,9 @@ export class ProjectIndex {
   /** By annotation node id: every tree stays alive while the index does, so ids are unique. */
   private readonly annotationMemo: Map<number, UnwrappedAnnotation>[] = [];
   private readonly bindingMemo = new Map<ModuleInfo, Map<Scope, Map<string, { at: number; value: Node | null }[]>>>();
+  /** By class: what each `self.X` / class attribute holds (see attributeTag). */
+  private readonly attrTagMemo = new Map<ClassInfo, Map<string, ValueTag | null>>();
+  private readonly attrSourceMemo = new Map<ClassInfo, Map<string, AttributeSource[]>>();
 
   constructor(modules: ModuleInfo[]) {
     this.modules = modules;
@@ -170,6 +180,13 @@ export class ProjectIndex {
       const imp = mod.imports.get(head);
       if (imp && imp.target !== qualified) {
         return this.resolveSymbol([imp.target, ...rest.slice(1)].join("."), mod, depth + 1);
+      }
+      // A package `__init__` that re-exports with `from .base import *`.
+      if (!def && !imp) {
+        for (const star of mod.starImports) {
+          const m = this.findModule(star, mod);
+          if (m && m !== mod && (m.definitions.has(head) || m.imports.has(head))) return this.resolveSymbol([m.name, ...rest].join("."), m, depth + 1);
+        }
       }
       if (def && def.kind === "class" && rest.length === 2) {
         const method = this.methodOf(def.cls, rest[1]!);
@@ -528,10 +545,106 @@ export class ProjectIndex {
     }
     if (n.type === "identifier") return this.nameTag(mod, scope, n.text, n.startIndex, depth + 1);
     if (n.type === "attribute") {
+      // `self.session` / `cls.client` inside a method: what the class stores under that name.
+      const obj = n.childForFieldName("object");
+      const attr = n.childForFieldName("attribute")?.text;
+      if (obj?.type === "identifier" && (obj.text === "self" || obj.text === "cls") && attr) {
+        const cls = enclosingClass(scope);
+        return cls ? this.attributeTag(cls, attr, depth + 1) : null;
+      }
       const r = this.resolve(mod, n);
       if (r?.def.kind === "value") return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
     }
     return null;
+  }
+
+  /**
+   * What `self.X` / `cls.X` holds in the methods of a class: the tag every binding of `X` in the class agrees on.
+   * Bindings are the class-level `X: T` / `X = v` and `self.X = v` / `self.X: T = v` in any method (the value
+   * evaluated in that method's scope, so `def __init__(self, session: Session): self.session = session` gives a sync
+   * session). Declared types (`X: Session`, `self.X: Session = ...`) decide when present; otherwise every assigned value
+   * but `None` must give the same tag, and one we cannot follow gives none (precision first). A class that binds `X`
+   * nowhere takes it from its project base classes (nearest first). Built per class and name once, on demand.
+   */
+  attributeTag(cls: ClassInfo, name: string, depth = 0): ValueTag | null {
+    let byName = this.attrTagMemo.get(cls);
+    if (!byName) this.attrTagMemo.set(cls, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name)!;
+    if (depth > MAX_DEPTH) return null;
+    byName.set(name, null);
+    const tag = this.computeAttributeTag(cls, name, depth);
+    byName.set(name, tag);
+    return tag;
+  }
+
+  private computeAttributeTag(cls: ClassInfo, name: string, depth: number): ValueTag | null {
+    const sources = this.attributeSources(cls).get(name);
+    if (!sources) {
+      // `@property def session(self) -> Session`: what the property returns.
+      const prop = this.methodOf(cls, name);
+      if (prop) return prop.decorators.some((d) => d.text === "property") ? this.functionTag(prop, depth + 1) : null;
+      for (const base of cls.bases) {
+        const b = unparen(base);
+        // `class UserRepo(BaseRepo[User])`: the generic's base class.
+        const parent = this.classFor(cls.module, b.type === "subscript" ? b.childForFieldName("value") : b);
+        if (!parent || parent === cls) continue;
+        const t = this.attributeTag(parent, name, depth + 1);
+        // The nearest base that binds the name decides, even when what it binds is unknown.
+        if (t || this.attributeSources(parent).has(name)) return t;
+      }
+      return null;
+    }
+    const mod = cls.module;
+    const declared = sources.filter((s) => s.type);
+    const tags = new Set<ValueTag | null>();
+    if (declared.length) {
+      for (const s of declared) tags.add(this.typeTag(mod, s.type));
+    } else {
+      for (const s of sources) {
+        if (!s.value || unparen(s.value).type === "none") continue;
+        const dep = this.dependencyCall(mod, s.value);
+        const target = dep?.target ? this.functionFor(dep.module, dep.target) : null;
+        tags.add(target ? this.functionTag(target, depth + 1) : this.valueTag(mod, s.scope, s.value, depth + 1));
+      }
+    }
+    return tags.size === 1 ? [...tags][0]! : null;
+  }
+
+  /** Every binding of each attribute name in a class's body and its methods' own scopes. */
+  private attributeSources(cls: ClassInfo): Map<string, AttributeSource[]> {
+    let byName = this.attrSourceMemo.get(cls);
+    if (byName) return byName;
+    byName = new Map();
+    const methods = new Map<Scope, string>();
+    for (const fn of cls.module.functions) {
+      if (fn.outer !== cls.scope) continue;
+      const first = fn.params[0];
+      // The receiver is the first parameter (`self`, `cls`, or any other name); static methods bind nothing.
+      if (first && !first.splat && !fn.decorators.some((d) => d.text === "staticmethod")) methods.set(fn.scope, first.name);
+    }
+    const add = (name: string, source: AttributeSource) => {
+      let list = byName!.get(name);
+      if (!list) byName!.set(name, (list = []));
+      list.push(source);
+    };
+    for (const fact of cls.module.assignments) {
+      const left = fact.node.childForFieldName("left");
+      if (!left) continue;
+      let right = fact.node.childForFieldName("right");
+      while (right?.type === "assignment") right = right.childForFieldName("right");
+      const source = { scope: fact.scope, type: fact.node.childForFieldName("type"), value: right ?? null };
+      if (fact.scope === cls.scope) {
+        if (left.type === "identifier") add(left.text, source);
+        continue;
+      }
+      const receiver = methods.get(fact.scope);
+      if (!receiver || left.type !== "attribute") continue;
+      const obj = left.childForFieldName("object");
+      const attr = left.childForFieldName("attribute");
+      if (obj?.type === "identifier" && obj.text === receiver && attr) add(attr.text, source);
+    }
+    this.attrSourceMemo.set(cls, byName);
+    return byName;
   }
 
   /**

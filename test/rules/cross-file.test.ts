@@ -47,6 +47,7 @@ describe("cross-file fixture projects", () => {
       "cross-file-import-root",
       "cross-file-library-names",
       "cross-file-router-wrappers",
+      "cross-file-session-attributes",
       "cross-file-session-managers",
       "cross-file-session-sources",
       "cross-file-sessions",
@@ -93,6 +94,16 @@ describe("cross-file fixture projects", () => {
       "app/api/reports.py:15 Sync session call `session.execute`",
       "app/api/reports.py:23 Sync session call `db.commit`",
       "app/api/reports.py:30 Sync session call `session.scalar`",
+    ]);
+  });
+
+  it("follows sessions kept on `self`: assigned in a base class's `__init__` or declared on a base class in another module (generic and cbv-style bases, one re-exported with `from .base import *`)", async () => {
+    const result = await scanFiles(loadProject("cross-file-session-attributes"), { select: ["FAPI002"] });
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.message.split(" inside ")[0]}`)).toEqual([
+      "app/repos/orders.py:9 Sync session call `self.session.execute`",
+      "app/repos/orders.py:19 Sync session call `self.session.scalar`",
+      "app/routes/orders.py:14 `OrderRepository` is given the sync session `self.session`",
+      "app/routes/orders.py:16 Sync session call `self.session.scalars`",
     ]);
   });
 
