@@ -21,6 +21,9 @@ export interface IncludeEdge {
   parentKey: string | null;
 }
 
+/** Whether a router constructor or an include call (its arguments, module and call node) has a property. */
+type MountTest = (args: CallArguments, module: ModuleInfo, call: Node) => boolean;
+
 export class RouterGraph {
   private readonly nodes = new Map<string, RouterNode>();
   private readonly includes = new Map<string, IncludeEdge[]>();
@@ -112,24 +115,8 @@ export class RouterGraph {
    * Whether some way the router is mounted gives a property: its own constructor, an `include_router` call,
    * or (recursively) the router it is included into. `own` reads a constructor or include call's arguments.
    */
-  anyPath(key: string, prop: string, own: (args: CallArguments, module: ModuleInfo, call: Node) => boolean): boolean {
-    const cache = this.memo.get(prop) ?? new Map<string, boolean>();
-    this.memo.set(prop, cache);
-    const visit = (k: string, depth: number): boolean => {
-      const known = cache.get(k);
-      if (known !== undefined) return known;
-      if (depth > 20) return false;
-      cache.set(k, false);
-      const node = this.nodes.get(k);
-      let result = !!node?.ctor && own(node.ctor.args, node.ctor.module, node.ctor.call);
-      for (const e of this.edges(k)) {
-        if (result) break;
-        result = own(e.args, e.module, e.call) || (e.parentKey !== null && visit(e.parentKey, depth + 1));
-      }
-      cache.set(k, result);
-      return result;
-    };
-    return visit(key, 0);
+  anyPath(key: string, prop: string, own: MountTest): boolean {
+    return this.mountPaths("any", key, prop, own);
   }
 
   /**
@@ -168,9 +155,19 @@ export class RouterGraph {
    * Whether every way the router is mounted has a property (it is mounted at least once), or its constructor
    * has it: e.g. hidden from the schema only when no mount shows it.
    */
-  allPaths(key: string, prop: string, own: (args: CallArguments, module: ModuleInfo, call: Node) => boolean): boolean {
-    const cache = this.memo.get(`all:${prop}`) ?? new Map<string, boolean>();
-    this.memo.set(`all:${prop}`, cache);
+  allPaths(key: string, prop: string, own: MountTest): boolean {
+    return this.mountPaths("all", key, prop, own);
+  }
+
+  /**
+   * The walk behind anyPath/allPaths: the router's constructor decides when it has the property; otherwise some
+   * (or every) include edge must have it itself or lead to a router that does. Memoised per property and mode;
+   * cycles and chains deeper than 20 count as not having it.
+   */
+  private mountPaths(mode: "any" | "all", key: string, prop: string, own: MountTest): boolean {
+    const memoKey = `${mode}:${prop}`;
+    const cache = this.memo.get(memoKey) ?? new Map<string, boolean>();
+    this.memo.set(memoKey, cache);
     const visit = (k: string, depth: number): boolean => {
       const known = cache.get(k);
       if (known !== undefined) return known;
@@ -180,7 +177,8 @@ export class RouterGraph {
       let result = !!node?.ctor && own(node.ctor.args, node.ctor.module, node.ctor.call);
       const edges = this.edges(k);
       if (!result && edges.length > 0) {
-        result = edges.every((e) => own(e.args, e.module, e.call) || (e.parentKey !== null && visit(e.parentKey, depth + 1)));
+        const viaEdge = (e: IncludeEdge) => own(e.args, e.module, e.call) || (e.parentKey !== null && visit(e.parentKey, depth + 1));
+        result = mode === "any" ? edges.some(viaEdge) : edges.every(viaEdge);
       }
       cache.set(k, result);
       return result;
