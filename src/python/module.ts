@@ -1,4 +1,4 @@
-import type { Node, Tree } from "web-tree-sitter";
+import type { Node, Query, Tree } from "web-tree-sitter";
 import type { SourceFile } from "../files/types.js";
 import { compiledQuery, type Engine } from "./parser.js";
 import { dottedName, isTestPath, moduleNameOf } from "./syntax.js";
@@ -14,6 +14,12 @@ export interface Scope {
   parent: Scope | null;
   fn: FunctionInfo | null;
   cls: ClassInfo | null;
+  module: ModuleInfo;
+  /** Where the scope's own code begins (its body; the whole file for the module) and where it ends. */
+  activeFrom: number;
+  end: number;
+  /** Scopes directly nested in this one, in source order. */
+  children: Scope[];
 }
 
 export interface ParamInfo {
@@ -77,16 +83,20 @@ export interface ModuleInfo {
   starImports: string[];
   functions: FunctionInfo[];
   classes: ClassInfo[];
-  calls: Fact[];
-  returns: Fact[];
-  yields: Fact[];
-  ifs: Fact[];
   globals: Fact[];
-  assignments: Fact[];
-  augmentedAssignments: Fact[];
-  deletes: Fact[];
-  withItems: Fact[];
-  comparisons: Fact[];
+  /**
+   * Every fact of the module in source order, read from the tree on first use of any of these lists. Rules that
+   * look at one function's own code use `factsOf(scope)` instead, which reads only that scope.
+   */
+  readonly calls: readonly Fact[];
+  readonly returns: readonly Fact[];
+  readonly yields: readonly Fact[];
+  readonly ifs: readonly Fact[];
+  readonly assignments: readonly Fact[];
+  readonly augmentedAssignments: readonly Fact[];
+  readonly deletes: readonly Fact[];
+  readonly withItems: readonly Fact[];
+  readonly comparisons: readonly Fact[];
   /** Module-level definitions by name: assignments' right-hand sides, defs and classes. Last one wins. */
   definitions: Map<string, Definition>;
   /** `# noqa` comments by 1-based line: null for a bare noqa, else the codes. */
@@ -100,167 +110,294 @@ export type Definition =
   | { kind: "class"; cls: ClassInfo }
   | { kind: "value"; value: Node; target: Node; annotation: Node | null };
 
+/** The facts a scope's own code holds (nested def, lambda and class bodies excluded), in source order. */
+export interface ScopeFacts {
+  calls: Fact[];
+  returns: Fact[];
+  yields: Fact[];
+  ifs: Fact[];
+  assignments: Fact[];
+  augmentedAssignments: Fact[];
+  deletes: Fact[];
+  withItems: Fact[];
+  comparisons: Fact[];
+}
+
+type FactKind = keyof ScopeFacts;
+const FACT_KINDS: FactKind[] = ["calls", "returns", "yields", "ifs", "assignments", "augmentedAssignments", "deletes", "withItems", "comparisons"];
+
+/** The statements and expressions rules read, found per scope by running this query over the scope's own code. */
 const FACTS_QUERY = `
-(function_definition) @function
-(lambda) @lambda
-(class_definition) @class
-(call) @call
-(import_statement) @import
-(import_from_statement) @import
-(global_statement) @global
-(if_statement) @if
-(return_statement) @return
-(yield) @yield
-(assignment) @assign
-(augmented_assignment) @augassign
-(delete_statement) @delete
-(with_item) @with
-(comparison_operator) @compare
-(comment) @comment
-(type_alias_statement) @typealias
+(call) @calls
+(if_statement) @ifs
+(return_statement) @returns
+(yield) @yields
+(assignment) @assignments
+(augmented_assignment) @augmentedAssignments
+(delete_statement) @deletes
+(with_item) @withItems
+(comparison_operator) @comparisons
 `;
 
-interface OpenScope {
-  scope: Scope;
-  activeFrom: number;
-  end: number;
-}
+/**
+ * Keywords that start the nodes the skeleton needs: scopes (def, class, lambda), imports, `global`, PEP 695 type
+ * aliases and noqa comments. Finding them in the text and asking the tree for the node at each hit costs a few
+ * WASM calls per hit, where a query visits every node of the file; hits inside strings and comments are dropped
+ * by checking the node found.
+ */
+const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*noqa/gi;
 
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
 
-/** Parses the facts of one module in a single query pass over its tree. */
+/** Per-module state behind the lazy facts: the query to run and every scope in source order. */
+interface LazyFacts {
+  query: Query;
+  scopes: Scope[];
+  /** Facts by scope, filled on demand. */
+  byScope: Map<Scope, ScopeFacts>;
+  /** Module-wide lists, once every scope's facts are known. */
+  all: ScopeFacts | null;
+}
+
+const lazyState = new WeakMap<ModuleInfo, LazyFacts>();
+
+/**
+ * Builds the skeleton of one module (scopes, functions, classes, imports, module-level definitions, `global`
+ * statements, noqa comments and syntax errors); calls, returns, assignments and the other facts of a scope are
+ * read from the tree only when a rule asks for them (`factsOf`), or for the whole module through `mod.calls` & co.
+ */
 export function buildModule(engine: Engine, file: SourceFile, tree: Tree): ModuleInfo {
   const root = tree.rootNode;
   const name = moduleNameOf(file.path);
   const isInit = /(^|\/)__init__\.py$/.test(file.path);
-  const moduleScope: Scope = { kind: "module", node: root, parent: null, fn: null, cls: null };
-  const mod: ModuleInfo = {
+  const text = file.content;
+  const mod = {
     file,
     name,
     packageName: isInit ? name : name.split(".").slice(0, -1).join("."),
     isTest: isTestPath(file.path),
     tree,
     root,
-    moduleScope,
+    moduleScope: null as unknown as Scope,
     imports: new Map(),
     starImports: [],
     functions: [],
     classes: [],
-    calls: [],
-    returns: [],
-    yields: [],
-    ifs: [],
     globals: [],
-    assignments: [],
-    augmentedAssignments: [],
-    deletes: [],
-    withItems: [],
-    comparisons: [],
     definitions: new Map(),
     noqa: new Map(),
     syntaxErrors: [],
-  };
+  } as unknown as ModuleInfo;
+  const moduleScope: Scope = { kind: "module", node: root, parent: null, fn: null, cls: null, module: mod, activeFrom: 0, end: root.endIndex, children: [] };
+  mod.moduleScope = moduleScope;
 
-  const query = compiledQuery(engine, FACTS_QUERY);
-  const stack: OpenScope[] = [];
-  const scopeAt = (start: number): Scope => {
-    while (stack.length > 0 && stack[stack.length - 1]!.end <= start) stack.pop();
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const open = stack[i]!;
-      if (open.activeFrom <= start) return open.scope;
+  // Collect the skeleton nodes from keyword hits, each once (a decorated def is reached from one keyword only).
+  const scopeNodes: Node[] = [];
+  const imports: Node[] = [];
+  const globals: Node[] = [];
+  const aliases: Node[] = [];
+  SKELETON.lastIndex = 0;
+  for (let m = SKELETON.exec(text); m; m = SKELETON.exec(text)) {
+    const hit = m[0];
+    if (hit[0] === "#") {
+      const comment = root.descendantForIndex(m.index, m.index + 1);
+      if (comment?.type !== "comment" || mod.noqa.has(comment.startPosition.row + 1)) continue;
+      const n = NOQA.exec(comment.text);
+      if (n) mod.noqa.set(comment.startPosition.row + 1, n[1] ? new Set(n[1].toUpperCase().split(/[\s,]+/).filter(Boolean)) : null);
+      continue;
     }
-    return moduleScope;
-  };
-
-  for (const capture of query.captures(root)) {
-    const node = capture.node;
-    const scope = scopeAt(node.startIndex);
-    switch (capture.name) {
-      case "function": {
-        const fn = functionInfo(node, scope, mod);
-        mod.functions.push(fn);
-        const body = node.childForFieldName("body");
-        stack.push({ scope: fn.scope, activeFrom: body ? body.startIndex : node.endIndex, end: node.endIndex });
-        if (scope.kind === "module") {
-          const n = node.childForFieldName("name");
-          if (n) mod.definitions.set(n.text, { kind: "function", fn });
-        }
+    const word = hit.trimEnd();
+    const token = root.descendantForIndex(m.index, m.index + word.length);
+    if (!token || token.type !== word.toLowerCase() || token.startIndex !== m.index) continue;
+    const node = token.parent;
+    if (!node) continue;
+    switch (word) {
+      case "def":
+        if (node.type === "function_definition") scopeNodes.push(node);
         break;
-      }
-      case "lambda": {
-        const body = node.childForFieldName("body");
-        const s: Scope = { kind: "lambda", node, parent: scope, fn: null, cls: null };
-        stack.push({ scope: s, activeFrom: body ? body.startIndex : node.endIndex, end: node.endIndex });
+      case "class":
+        if (node.type === "class_definition") scopeNodes.push(node);
         break;
-      }
-      case "class": {
-        const cls = classInfo(node, scope, mod);
-        mod.classes.push(cls);
-        const body = node.childForFieldName("body");
-        stack.push({ scope: cls.scope, activeFrom: body ? body.startIndex : node.endIndex, end: node.endIndex });
-        if (scope.kind === "module") mod.definitions.set(cls.name, { kind: "class", cls });
-        break;
-      }
-      case "call":
-        mod.calls.push({ node, scope });
+      case "lambda":
+        if (node.type === "lambda") scopeNodes.push(node);
         break;
       case "import":
-        addImport(mod, node);
+        if (node.type === "import_statement" || node.type === "import_from_statement") imports.push(node);
         break;
       case "global":
-        mod.globals.push({ node, scope });
+        if (node.type === "global_statement") globals.push(node);
         break;
-      case "if":
-        mod.ifs.push({ node, scope });
+      case "type":
+        if (node.type === "type_alias_statement") aliases.push(node);
         break;
-      case "return":
-        mod.returns.push({ node, scope });
-        break;
-      case "yield":
-        mod.yields.push({ node, scope });
-        break;
-      case "assign":
-        mod.assignments.push({ node, scope });
-        if (scope.kind === "module") addDefinition(mod, node);
-        break;
-      case "augassign":
-        mod.augmentedAssignments.push({ node, scope });
-        break;
-      case "delete":
-        mod.deletes.push({ node, scope });
-        break;
-      case "with":
-        mod.withItems.push({ node, scope });
-        break;
-      case "compare":
-        mod.comparisons.push({ node, scope });
-        break;
-      case "comment": {
-        const m = NOQA.exec(node.text);
-        if (m) {
-          const line = node.startPosition.row + 1;
-          mod.noqa.set(line, m[1] ? new Set(m[1].toUpperCase().split(/[\s,]+/).filter(Boolean)) : null);
-        }
-        break;
-      }
-      case "typealias": {
-        // PEP 695: `type SessionDep = Annotated[Session, Depends(get_db)]`.
-        const left = node.childForFieldName("left");
-        const right = node.childForFieldName("right");
-        const id = left?.type === "type" ? left.namedChild(0) : left;
-        if (scope.kind === "module" && id && right) {
-          mod.definitions.set(id.text, { kind: "value", value: right, target: id, annotation: null });
-        }
-        break;
-      }
     }
+  }
+
+  // Scopes in source order, each with its parent: the innermost open scope whose own code has begun.
+  scopeNodes.sort((a, b) => a.startIndex - b.startIndex);
+  const scopes: Scope[] = [moduleScope];
+  const stack: Scope[] = [];
+  const enclosing = (start: number): Scope => {
+    while (stack.length > 0 && stack[stack.length - 1]!.end <= start) stack.pop();
+    for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.activeFrom <= start) return stack[i]!;
+    return moduleScope;
+  };
+  const defs: { at: number; name: string; def: Definition }[] = [];
+  for (const node of scopeNodes) {
+    const outer = enclosing(node.startIndex);
+    const body = node.childForFieldName("body");
+    const end = node.endIndex;
+    const activeFrom = body ? body.startIndex : end;
+    let scope: Scope;
+    if (node.type === "function_definition") {
+      const fn = functionInfo(node, outer, mod, activeFrom, end);
+      mod.functions.push(fn);
+      scope = fn.scope;
+      if (outer.kind === "module") {
+        const n = node.childForFieldName("name");
+        if (n) defs.push({ at: node.startIndex, name: n.text, def: { kind: "function", fn } });
+      }
+    } else if (node.type === "class_definition") {
+      const cls = classInfo(node, outer, mod, activeFrom, end);
+      mod.classes.push(cls);
+      scope = cls.scope;
+      if (outer.kind === "module") defs.push({ at: node.startIndex, name: cls.name, def: { kind: "class", cls } });
+    } else {
+      scope = { kind: "lambda", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
+    }
+    outer.children.push(scope);
+    scopes.push(scope);
+    stack.push(scope);
+  }
+  const state: LazyFacts = { query: compiledQuery(engine, FACTS_QUERY), scopes, byScope: new Map(), all: null };
+  lazyState.set(mod, state);
+
+  for (const node of imports) addImport(mod, node);
+  for (const node of globals) mod.globals.push({ node, scope: scopeAt(scopes, node.startIndex) });
+  for (const node of aliases) {
+    // PEP 695: `type SessionDep = Annotated[Session, Depends(get_db)]`.
+    if (scopeAt(scopes, node.startIndex) !== moduleScope) continue;
+    const left = node.childForFieldName("left");
+    const right = node.childForFieldName("right");
+    const id = left?.type === "type" ? left.namedChild(0) : left;
+    if (id && right) defs.push({ at: node.startIndex, name: id.text, def: { kind: "value", value: right, target: id, annotation: null } });
+  }
+  // Module-level assignments define names too; the last definition in source order wins.
+  for (const fact of factsOf(moduleScope).assignments) {
+    const d = definitionOf(fact.node);
+    if (d) defs.push(d);
+  }
+  defs.sort((a, b) => a.at - b.at);
+  for (const d of defs) mod.definitions.set(d.name, d.def);
+
+  for (const kind of FACT_KINDS) {
+    Object.defineProperty(mod, kind, { enumerable: true, get: () => allFacts(mod)[kind] });
   }
   if (root.hasError) mod.syntaxErrors = collectSyntaxErrors(root);
   return mod;
 }
 
-function functionInfo(node: Node, outer: Scope, mod: ModuleInfo): FunctionInfo {
-  const scope: Scope = { kind: "function", node, parent: outer, fn: null, cls: null };
+/** The innermost scope whose own code holds a position. Scopes are in source order and nest properly. */
+function scopeAt(scopes: Scope[], at: number): Scope {
+  let lo = 0;
+  let hi = scopes.length - 1;
+  // The last scope whose own code begins at or before the position...
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (scopes[mid]!.activeFrom <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  // ...or, when it ended before, the nearest enclosing scope that is still open there.
+  let s: Scope | null = scopes[lo]!;
+  while (s && s.kind !== "module" && !(s.activeFrom <= at && at < s.end)) s = s.parent;
+  return s ?? scopes[0]!;
+}
+
+function emptyFacts(): ScopeFacts {
+  return { calls: [], returns: [], yields: [], ifs: [], assignments: [], augmentedAssignments: [], deletes: [], withItems: [], comparisons: [] };
+}
+
+/**
+ * The facts of one scope's own code, read from the tree on first use: the query runs only over the scope's code
+ * between its nested scopes' bodies, so asking for the facts of a handler never visits the rest of the file.
+ */
+export function factsOf(scope: Scope): ScopeFacts {
+  const state = lazyState.get(scope.module)!;
+  let facts = state.byScope.get(scope);
+  if (facts) return facts;
+  facts = emptyFacts();
+  const ranges: [number, number][] = [];
+  let from = scope.activeFrom;
+  for (const child of scope.children) {
+    if (child.activeFrom > from) ranges.push([from, child.activeFrom]);
+    from = Math.max(from, child.end);
+  }
+  if (scope.end > from) ranges.push([from, scope.end]);
+  const root = scope.module.root;
+  for (const [start, end] of ranges) {
+    for (const capture of state.query.captures(root, { startIndex: start, endIndex: end })) {
+      const node = capture.node;
+      if (node.startIndex < start || node.startIndex >= end) continue;
+      facts[capture.name as FactKind].push({ node, scope });
+    }
+  }
+  state.byScope.set(scope, facts);
+  return facts;
+}
+
+/**
+ * The scopes whose own code holds a match of `pattern` (which must have the global flag), in source order. A rule
+ * whose facts can only fire with some word in their own text reads the facts of these scopes alone.
+ */
+export function scopesMatching(mod: ModuleInfo, pattern: RegExp): Scope[] {
+  const state = lazyState.get(mod)!;
+  const found = new Set<Scope>();
+  const text = mod.file.content;
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    found.add(scopeAt(state.scopes, m.index));
+    if (m[0].length === 0) pattern.lastIndex++;
+  }
+  return state.scopes.filter((s) => found.has(s));
+}
+
+/** The facts of several scopes of one module together, each list in source order. */
+export function factsOfScopes(scopes: readonly Scope[]): ScopeFacts {
+  if (scopes.length === 1) return factsOf(scopes[0]!);
+  const out = emptyFacts();
+  const perScope = scopes.map((s) => factsOf(s));
+  for (const kind of FACT_KINDS) out[kind] = perScope.flatMap((f) => f[kind]).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return out;
+}
+
+/** Every fact of a module in source order (what `mod.calls` and the other lists hold). */
+function allFacts(mod: ModuleInfo): ScopeFacts {
+  const state = lazyState.get(mod)!;
+  if (state.all) return state.all;
+  const all = emptyFacts();
+  const pending = state.scopes.filter((s) => !state.byScope.has(s));
+  if (pending.length > 1) {
+    // One pass over the whole tree costs less than a query per scope: file each fact under its scope.
+    const fresh = new Map<Scope, ScopeFacts>();
+    for (const s of pending) fresh.set(s, emptyFacts());
+    for (const capture of state.query.captures(mod.root)) {
+      const scope = scopeAt(state.scopes, capture.node.startIndex);
+      fresh.get(scope)?.[capture.name as FactKind].push({ node: capture.node, scope });
+    }
+    for (const [s, f] of fresh) state.byScope.set(s, f);
+  }
+  const perScope = state.scopes.map((s) => factsOf(s));
+  for (const kind of FACT_KINDS) {
+    const list = perScope.flatMap((f) => f[kind]);
+    // Stable: facts that start together come from one scope, in the query's order.
+    all[kind] = list.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  }
+  state.all = all;
+  return all;
+}
+
+function functionInfo(node: Node, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): FunctionInfo {
+  const scope: Scope = { kind: "function", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
   const decorated = node.parent?.type === "decorated_definition" ? node.parent : null;
   const decorators: Node[] = [];
   if (decorated) {
@@ -320,8 +457,8 @@ function parameters(params: Node | null): ParamInfo[] {
   return out;
 }
 
-function classInfo(node: Node, outer: Scope, mod: ModuleInfo): ClassInfo {
-  const scope: Scope = { kind: "class", node, parent: outer, fn: null, cls: null };
+function classInfo(node: Node, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): ClassInfo {
+  const scope: Scope = { kind: "class", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
   const bases: Node[] = [];
   const keywords = new Map<string, Node>();
   const supers = node.childForFieldName("superclasses");
@@ -340,18 +477,17 @@ function classInfo(node: Node, outer: Scope, mod: ModuleInfo): ClassInfo {
   return cls;
 }
 
-function addDefinition(mod: ModuleInfo, assign: Node): void {
+function definitionOf(assign: Node): { at: number; name: string; def: Definition } | null {
   const left = assign.childForFieldName("left");
   const right = assign.childForFieldName("right");
   const annotation = assign.childForFieldName("type");
-  if (left?.type !== "identifier") return;
+  if (left?.type !== "identifier") return null;
   // `X: Final = ...`, `X = ...`; a bare annotation `X: int` defines nothing to follow.
-  if (right) {
-    // Chained `a = b = value`: the right side is another assignment.
-    let value = right;
-    while (value.type === "assignment" && value.childForFieldName("right")) value = value.childForFieldName("right")!;
-    mod.definitions.set(left.text, { kind: "value", value, target: left, annotation });
-  }
+  if (!right) return null;
+  // Chained `a = b = value`: the right side is another assignment.
+  let value = right;
+  while (value.type === "assignment" && value.childForFieldName("right")) value = value.childForFieldName("right")!;
+  return { at: assign.startIndex, name: left.text, def: { kind: "value", value, target: left, annotation } };
 }
 
 function resolveRelative(mod: ModuleInfo, relative: Node): string {

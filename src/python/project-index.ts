@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { ClassInfo, Definition, FunctionInfo, ModuleInfo, ParamInfo, Scope } from "./module.js";
+import { type ClassInfo, type Definition, factsOf, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope } from "./module.js";
 import {
   ANNOTATED,
   ASYNC_SESSIONMAKERS,
@@ -83,7 +83,7 @@ export class ProjectIndex {
   private readonly paramDepMemo = new Map<ParamInfo, DependencyInfo | null>();
   /** By annotation node id: every tree stays alive while the index does, so ids are unique. */
   private readonly annotationMemo: Map<number, UnwrappedAnnotation>[] = [];
-  private readonly bindingMemo = new Map<ModuleInfo, Map<Scope, Map<string, { at: number; value: Node | null }[]>>>();
+  private readonly bindingMemo = new Map<Scope, Map<string, { at: number; value: Node | null }[]>>();
   /** By class: what each `self.X` / class attribute holds (see attributeTag). */
   private readonly attrTagMemo = new Map<ClassInfo, Map<string, ValueTag | null>>();
   private readonly attrSourceMemo = new Map<ClassInfo, Map<string, AttributeSource[]>>();
@@ -305,6 +305,9 @@ export class ProjectIndex {
           if (r) out.push(r);
         }
       }
+      // Routes registered by a call need `X.get(...)(handler)` (a call's closing parenthesis followed by another
+      // call's arguments) or `add_api_route` in the text: most modules have neither, and their calls stay unread.
+      if (!CALL_REGISTRATION_HINT.test(mod.file.content)) continue;
       for (const fact of mod.calls) {
         const call = fact.node;
         const callee = call.childForFieldName("function");
@@ -500,8 +503,8 @@ export class ProjectIndex {
     this.fnTagMemo.set(fn, null);
     let tag = fn.returns ? this.typeTag(fn.module, fn.returns) : null;
     if (!tag) {
-      for (const fact of [...fn.module.yields, ...fn.module.returns]) {
-        if (fact.scope !== fn.scope) continue;
+      const own = factsOf(fn.scope);
+      for (const fact of [...own.yields, ...own.returns]) {
         const value = fact.node.type === "yield" ? fact.node.namedChild(0) : fact.node.namedChild(0);
         const t = value ? this.valueTag(fn.module, fact.scope, value, depth + 1) : null;
         if (t === "sync-session" || t === "async-session") {
@@ -627,7 +630,9 @@ export class ProjectIndex {
       if (!list) byName!.set(name, (list = []));
       list.push(source);
     };
-    for (const fact of cls.module.assignments) {
+    // The class body's and its methods' own assignments, in source order.
+    const assignments = [cls.scope, ...methods.keys()].flatMap((s) => factsOf(s).assignments).sort((a, b) => a.node.startIndex - b.node.startIndex);
+    for (const fact of assignments) {
       const left = fact.node.childForFieldName("left");
       if (!left) continue;
       let right = fact.node.childForFieldName("right");
@@ -735,7 +740,7 @@ export class ProjectIndex {
    * null when it binds it to something we cannot follow (tuple unpacking, for targets).
    */
   private localBinding(mod: ModuleInfo, scope: Scope, name: string, before: number): Node | null | undefined {
-    const list = this.bindingsOf(mod).get(scope)?.get(name);
+    const list = this.bindingsOf(scope).get(name);
     if (!list) return undefined;
     let found: Node | null | undefined;
     let foundAt = -1;
@@ -750,38 +755,37 @@ export class ProjectIndex {
   }
 
   /**
-   * Simple name bindings (`x = value`, `with v as x`) of a module, by scope and name, built once per module:
-   * name lookups happen for every call argument the rules inspect, so a scan of all assignments each time
-   * would be quadratic in module size.
+   * Simple name bindings (`x = value`, `with v as x`) of a scope, by name, built once per scope: name lookups
+   * happen for every call argument the rules inspect, so a scan of the scope's assignments each time would be
+   * quadratic in its size.
    */
-  private bindingsOf(mod: ModuleInfo): Map<Scope, Map<string, { at: number; value: Node | null }[]>> {
-    let byScope = this.bindingMemo.get(mod);
-    if (byScope) return byScope;
-    byScope = new Map();
-    const add = (scope: Scope, name: string, at: number, value: Node | null) => {
-      let names = byScope!.get(scope);
-      if (!names) byScope!.set(scope, (names = new Map()));
-      let list = names.get(name);
-      if (!list) names.set(name, (list = []));
+  private bindingsOf(scope: Scope): Map<string, { at: number; value: Node | null }[]> {
+    let byName = this.bindingMemo.get(scope);
+    if (byName) return byName;
+    byName = new Map();
+    const add = (name: string, at: number, value: Node | null) => {
+      let list = byName!.get(name);
+      if (!list) byName!.set(name, (list = []));
       list.push({ at, value });
     };
-    for (const fact of mod.assignments) {
+    const facts = factsOf(scope);
+    for (const fact of facts.assignments) {
       const left = fact.node.childForFieldName("left");
       if (left?.type !== "identifier") continue;
       let right = fact.node.childForFieldName("right");
       while (right?.type === "assignment") right = right.childForFieldName("right");
-      add(fact.scope, left.text, fact.node.startIndex, right ?? null);
+      add(left.text, fact.node.startIndex, right ?? null);
     }
-    for (const fact of mod.withItems) {
+    for (const fact of facts.withItems) {
       const value = fact.node.childForFieldName("value");
       if (value?.type !== "as_pattern") continue;
       const alias = value.childForFieldName("alias");
       const id = alias?.namedChild(0) ?? alias;
       if (id?.type !== "identifier") continue;
-      add(fact.scope, id.text, fact.node.startIndex, value.namedChild(0));
+      add(id.text, fact.node.startIndex, value.namedChild(0));
     }
-    this.bindingMemo.set(mod, byScope);
-    return byScope;
+    this.bindingMemo.set(scope, byName);
+    return byName;
   }
 
   /**
@@ -806,6 +810,9 @@ export class ProjectIndex {
     return false;
   }
 }
+
+// A comment runs to the end of its line, so each character has one way to match: no backtracking blow-up.
+const CALL_REGISTRATION_HINT = /\)(?:[\s\\]|#[^\n]*(?:\n|$))*\(|add_api_route|add_api_websocket_route/;
 
 function tagOfTypeName(q: string): ValueTag | null {
   if (SYNC_SESSION_TYPES.has(q)) return q.endsWith("scoped_session") ? "sync-sessionmaker" : "sync-session";

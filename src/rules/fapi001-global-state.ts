@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { FunctionInfo, ModuleInfo, Scope } from "../python/module.js";
+import { factsOf, factsOfScopes, scopesMatching, type FunctionInfo, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ASYNC_SESSION_TYPES, CONNECT_CALLS, SYNC_SESSION_TYPES } from "../python/names.js";
 import { callArguments, stringLiteral, unparen } from "../python/syntax.js";
@@ -83,8 +83,8 @@ function functionName(scope: Scope): string | null {
 /** Module-level names bound to a mutable container, with the assignment that binds each. */
 function moduleContainers(index: ProjectIndex, mod: ModuleInfo): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
-  for (const fact of mod.assignments) {
-    if (fact.scope.kind !== "module" || fact.node.parent?.type === "assignment") continue;
+  for (const fact of factsOf(mod.moduleScope).assignments) {
+    if (fact.node.parent?.type === "assignment") continue;
     if (isMainGuarded(fact.node)) continue;
     // `a = b = {}`: every name in the chain is bound to the container.
     const names: string[] = [];
@@ -183,21 +183,24 @@ function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<
     const fn = functionName(scope);
     mutated.set(name, fn ? `${how} in \`${fn}()\`` : how);
   };
-  for (const fact of mod.assignments) {
+  // A mutation names its container in its own scope's code: read only the scopes where a container's name appears.
+  const names = [...containers.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const facts = factsOfScopes(scopesMatching(mod, new RegExp(`(?<![\\w.])(?:${names.join("|")})(?!\\w)`, "g")).filter(inFunction));
+  for (const fact of facts.assignments) {
     for (const target of targets(fact.node.childForFieldName("left"))) {
       if (target.type === "subscript") note(target, fact.scope, "item assignment");
     }
   }
-  for (const fact of mod.augmentedAssignments) {
+  for (const fact of facts.augmentedAssignments) {
     const left = fact.node.childForFieldName("left");
     if (left?.type === "subscript") note(left, fact.scope, "augmented item assignment");
   }
-  for (const fact of mod.deletes) {
+  for (const fact of facts.deletes) {
     for (const child of fact.node.namedChildren) {
       for (const target of targets(child)) if (target.type === "subscript") note(target, fact.scope, "`del`");
     }
   }
-  for (const fact of mod.calls) {
+  for (const fact of facts.calls) {
     const callee = fact.node.childForFieldName("function");
     if (callee?.type !== "attribute") continue;
     const method = callee.childForFieldName("attribute")?.text ?? "";
@@ -279,8 +282,7 @@ function openedSessions(index: ProjectIndex, mod: ModuleInfo): RuleHit[] {
   // a plain name or dotted chain means the same in the same scope, so judge it once. At module and class level
   // the answer does not depend on the call's position.
   const memo = new Map<Scope, Map<string, string | null>>();
-  for (const fact of mod.calls) {
-    if (fact.scope.kind !== "module" && fact.scope.kind !== "class") continue;
+  for (const fact of [mod.moduleScope, ...mod.classes.map((c) => c.scope)].flatMap((s) => factsOf(s).calls)) {
     const callee = fact.node.childForFieldName("function");
     const key = callee && atImportLevel(fact.scope) && (callee.type === "identifier" || callee.type === "attribute") ? callee.text : null;
     let byText = memo.get(fact.scope);
@@ -312,7 +314,7 @@ function opensSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, call: 
   if (tag === "sync-sessionmaker" || tag === "async-sessionmaker") return "A database session";
   // A project function that returns (not yields) a session: calling it opens one. A generator would not run.
   const fn = index.functionFor(mod, callee, scope);
-  if (fn && !fn.module.yields.some((y) => y.scope === fn.scope)) {
+  if (fn && factsOf(fn.scope).yields.length === 0) {
     const t = index.functionTag(fn);
     if (t === "sync-session" || t === "async-session") return "A database session";
   }

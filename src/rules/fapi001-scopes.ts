@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { FunctionInfo, ModuleInfo, Scope } from "../python/module.js";
+import { factsOf, type FunctionInfo, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { unparen } from "../python/syntax.js";
 
@@ -150,7 +150,7 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
     text.startsWith("#!") ||
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
     (/exit|quit/.test(text) &&
-      mod.calls.some((c) => c.scope.kind === "module" && /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
+      factsOf(mod.moduleScope).calls.some((c) => /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
     // A loop at module level runs the job on import; a server module that wires an app does not loop there.
     (!/include_router|add_middleware|\.mount\(/.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
   if (!saysScript) return false;
@@ -207,7 +207,7 @@ export function runsAtImportOnly(index: ProjectIndex, scope: Scope, memo: Map<Fu
   // `def register(key): def deco(f): REGISTRY[key] = f; return f; return deco`, used as `@register("k")`.
   const outer = fn.outer.kind === "function" ? fn.outer.fn : null;
   if (!outer || (outer.outer.kind !== "module" && outer.outer.kind !== "class")) return false;
-  const returnsIt = outer.module.returns.some((r) => r.scope === outer.scope && r.node.namedChildren[0]?.text === fn.name);
+  const returnsIt = factsOf(outer.scope).returns.some((r) => r.node.namedChildren[0]?.text === fn.name);
   return returnsIt && uses(index, outer, memo) === "decorator-factory";
 }
 

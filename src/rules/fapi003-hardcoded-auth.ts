@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { ClassInfo, FunctionInfo, ModuleInfo, ParamInfo } from "../python/module.js";
+import { type ClassInfo, factsOfScopes, type FunctionInfo, type ModuleInfo, type ParamInfo, type ScopeFacts, scopesMatching } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ANNOTATED } from "../python/names.js";
 import { argument, callArguments, genericParts, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
@@ -17,6 +17,11 @@ const JWT_CALLS = new Set([
 
 /** Loose superset of the secret-name pattern (camelCase included) plus `encode`/`decode`, for pre-checks. */
 const SECRETISH_TEXT = /pas+wo?r?d|passphrase|pwd|secret|api_?key|private|access|token|encode|decode/i;
+/**
+ * The same words, to find the scopes that hold them: every assignment, call and comparison (1) and (2) report has
+ * its secret-like name, env key or JWT method in its own scope's code, so the other scopes are not read.
+ */
+const SECRETISH_ALL = new RegExp(SECRETISH_TEXT.source, "gi");
 
 const EQUALITY = /[=!]=/;
 const QUOTE = /["']/;
@@ -58,8 +63,9 @@ export const fapi003: Rule = {
     for (const mod of index.modules) {
       // (1) and (2) need a secret-like name (or a JWT call) in the module's text: most modules have none.
       if (!SECRETISH_TEXT.test(mod.file.content)) continue;
-      if (!mod.isTest && !isSampleDataPath(mod.file.path)) hardcodedSecrets(index, mod, add);
-      literalComparisons(mod, add);
+      const facts = factsOfScopes(scopesMatching(mod, SECRETISH_ALL));
+      if (!mod.isTest && !isSampleDataPath(mod.file.path)) hardcodedSecrets(index, mod, facts, add);
+      literalComparisons(mod, facts, add);
     }
     for (const route of index.routes()) {
       if (route.kind === "http") manualHeaders(index, route.fn, add);
@@ -74,8 +80,8 @@ const secretMessage = (name: string) =>
   `Hardcoded secret assigned to \`${name}\`: load it from the environment (pydantic-settings, no literal default)`;
 
 /** (1) Literals given to secret-named variables, fields, keywords and parameters, and literal JWT keys. */
-function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void {
-  for (const fact of mod.assignments) {
+function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, facts: ScopeFacts, add: Add): void {
+  for (const fact of facts.assignments) {
     if (fact.scope.kind === "class" && fact.scope.cls && isEnumClass(index, fact.scope.cls)) continue;
     for (const [target, value] of pairs(fact.node.childForFieldName("left"), fact.node.childForFieldName("right"))) {
       const name = targetName(target);
@@ -89,7 +95,7 @@ function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, add: Add): void 
       for (const lit of assignedLiterals(index, mod, p.default)) if (!namesItself(p.name, lit)) add(mod, lit, `Hardcoded secret as the default of parameter \`${p.name}\`: require it, or inject it from settings`);
     }
   }
-  for (const fact of mod.calls) {
+  for (const fact of facts.calls) {
     const call = fact.node;
     // Every case below needs a secret-like word or a JWT method in the call's text; checking the text first
     // spares reading the arguments of the many calls that have none.
@@ -153,8 +159,8 @@ function isEnumClass(index: ProjectIndex, cls: ClassInfo): boolean {
 }
 
 /** (2) `x_token != "fake-super-secret-token"`, `credentials.password == "swordfish"`. */
-function literalComparisons(mod: ModuleInfo, add: Add): void {
-  for (const fact of mod.comparisons) {
+function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void {
+  for (const fact of facts.comparisons) {
     const cmp = fact.node;
     const text = cmp.text;
     // Needs an equality operator, a string literal and a secret-like name: most comparisons have none.

@@ -1,6 +1,6 @@
 import { MAPPING_OR_ANY_TYPES } from "../python/names.js";
 import type { Node } from "web-tree-sitter";
-import type { FunctionInfo } from "../python/module.js";
+import { factsOf, type FunctionInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { genericParts, isNone, unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
@@ -64,8 +64,7 @@ function returnsResponse(index: ProjectIndex, fn: FunctionInfo, value: Node): bo
   if (n.type === "call") return isResponseClassName(index.qualify(fn.module, n.childForFieldName("function")) ?? n.childForFieldName("function")?.text ?? "");
   if (n.type === "identifier") {
     // `response = JSONResponse(...); return response`
-    for (const fact of fn.module.assignments) {
-      if (fact.scope !== fn.scope) continue;
+    for (const fact of factsOf(fn.scope).assignments) {
       const left = fact.node.childForFieldName("left");
       const right = fact.node.childForFieldName("right");
       if (left?.text !== n.text || right?.type !== "call") continue;

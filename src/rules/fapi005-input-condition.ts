@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { FunctionInfo, ModuleInfo } from "../python/module.js";
+import { factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { stringLiteral, unparen } from "../python/syntax.js";
 
@@ -308,8 +308,7 @@ function classConstant(index: ProjectIndex, mod: ModuleInfo, n: Node, depth: num
   const cls = index.classFor(mod, n.childForFieldName("object"));
   if (!cls || !attr) return false;
   let value: Node | null = null;
-  for (const fact of cls.module.assignments) {
-    if (fact.scope !== cls.scope) continue;
+  for (const fact of factsOf(cls.scope).assignments) {
     const left = fact.node.childForFieldName("left");
     if (left?.type === "identifier" && left.text === attr) value = fact.node.childForFieldName("right");
   }
@@ -321,8 +320,7 @@ function classConstant(index: ProjectIndex, mod: ModuleInfo, n: Node, depth: num
 
 /** Whether a name is assigned anywhere in the handler's own scope (then it is a local, not a builtin or constant). */
 function isLocal(fn: FunctionInfo, name: string): boolean {
-  for (const fact of fn.module.assignments) {
-    if (fact.scope !== fn.scope) continue;
+  for (const fact of factsOf(fn.scope).assignments) {
     if (identifiersIn(fact.node.childForFieldName("left")).includes(name)) return true;
   }
   return false;
@@ -330,14 +328,15 @@ function isLocal(fn: FunctionInfo, name: string): boolean {
 
 function reboundNames(fn: FunctionInfo, before: number): Set<string> {
   const out = new Set<string>();
-  for (const list of [fn.module.assignments, fn.module.augmentedAssignments]) {
+  const own = factsOf(fn.scope);
+  for (const list of [own.assignments, own.augmentedAssignments]) {
     for (const fact of list) {
-      if (fact.scope !== fn.scope || fact.node.startIndex >= before) continue;
+      if (fact.node.startIndex >= before) continue;
       for (const id of identifiersIn(fact.node.childForFieldName("left"))) out.add(id);
     }
   }
-  for (const fact of fn.module.withItems) {
-    if (fact.scope !== fn.scope || fact.node.startIndex >= before) continue;
+  for (const fact of own.withItems) {
+    if (fact.node.startIndex >= before) continue;
     const value = fact.node.childForFieldName("value");
     if (value?.type === "as_pattern") for (const id of identifiersIn(value.childForFieldName("alias"))) out.add(id);
   }

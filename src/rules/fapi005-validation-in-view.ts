@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { FunctionInfo } from "../python/module.js";
+import { factsOf, type FunctionInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { argument, callArguments, unparen } from "../python/syntax.js";
 import { statusCodeOf } from "./helpers.js";
@@ -63,8 +63,7 @@ export const fapi005: Rule = {
       // Apps defined inside tests are fixtures for the test, not API surface anyone consumes.
       if (route.kind !== "http" || route.module.isTest) continue;
       const fn = route.fn;
-      const ifs = ifsByScope(fn.module).get(fn.scope);
-      if (!ifs) continue;
+      const ifs = factsOf(fn.scope).ifs.map((f) => f.node);
       // Most `if`s raise no 400/422: the handler's inputs (which resolve every parameter's annotation) are only
       // worked out once one does.
       let inputs: Set<string> | null = null;
@@ -102,22 +101,6 @@ function underBusinessCondition(index: ProjectIndex, fn: FunctionInfo, inputs: S
     if (conditions.some((c) => c && !new InputCondition(index, fn, inputs, at).qualifies(c))) return true;
   }
   return false;
-}
-
-/** The `if` statements of a module grouped by scope, built once: each route looks up only its own. */
-const ifMemo = new WeakMap<FunctionInfo["module"], Map<FunctionInfo["scope"], Node[]>>();
-
-function ifsByScope(mod: FunctionInfo["module"]): Map<FunctionInfo["scope"], Node[]> {
-  let byScope = ifMemo.get(mod);
-  if (byScope) return byScope;
-  byScope = new Map();
-  for (const fact of mod.ifs) {
-    const list = byScope.get(fact.scope);
-    if (list) list.push(fact.node);
-    else byScope.set(fact.scope, [fact.node]);
-  }
-  ifMemo.set(mod, byScope);
-  return byScope;
 }
 
 /** The `if`, each `elif`, and an `else` judged against the whole chain. */
@@ -221,8 +204,8 @@ function isFastapiName(qualified: string, name: string): boolean {
 
 function lastLocalBinding(fn: FunctionInfo, name: string, before: number): Node | null {
   let found: Node | null = null;
-  for (const fact of fn.module.assignments) {
-    if (fact.scope !== fn.scope || fact.node.startIndex >= before) continue;
+  for (const fact of factsOf(fn.scope).assignments) {
+    if (fact.node.startIndex >= before) continue;
     const left = fact.node.childForFieldName("left");
     if (left?.type === "identifier" && left.text === name) found = fact.node.childForFieldName("right");
   }

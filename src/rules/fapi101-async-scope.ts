@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { Fact, FunctionInfo, ModuleInfo } from "../python/module.js";
+import { type Fact, factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 
 /** A call that runs on the event loop: in an `async def`'s own scope and not handed to a thread. */
@@ -30,11 +30,13 @@ function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
     // Tests drive the app from async test functions and often check the database through a sync session on
     // purpose; blocking their own event loop costs no user anything.
     if (module.isTest) continue;
-    for (const fact of module.calls) {
-      const fn = fact.scope.kind === "function" ? fact.scope.fn : null;
-      if (!fn || !fn.isAsync || fact.scope !== fn.scope) continue;
-      if (index.isOffloaded(module, fact.node, fact.scope)) continue;
-      yield { module, fn, fact, call: fact.node, awaited: isAwaited(fact.node) };
+    for (const fn of module.functions) {
+      // Only an async def's own code runs on the loop: read the calls of those scopes alone.
+      if (!fn.isAsync) continue;
+      for (const fact of factsOf(fn.scope).calls) {
+        if (index.isOffloaded(module, fact.node, fact.scope)) continue;
+        yield { module, fn, fact, call: fact.node, awaited: isAwaited(fact.node) };
+      }
     }
   }
 }

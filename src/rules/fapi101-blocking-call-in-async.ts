@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { ModuleInfo, Scope } from "../python/module.js";
+import { factsOf, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
@@ -154,8 +154,7 @@ function nameIsPath(index: ProjectIndex, mod: ModuleInfo, scope: Scope, name: st
 function lastAssignment(mod: ModuleInfo, scope: Scope, name: string, before: number): Node | null | undefined {
   let found: Node | null | undefined;
   let foundAt = -1;
-  for (const fact of mod.assignments) {
-    if (fact.scope !== scope) continue;
+  for (const fact of factsOf(scope).assignments) {
     const left = fact.node.childForFieldName("left");
     if (left?.type !== "identifier" || left.text !== name) continue;
     const at = fact.node.startIndex;

@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import type { ModuleInfo, Scope } from "../python/module.js";
+import { factsOf, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { argument, callArguments, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
@@ -114,8 +114,8 @@ function valueOf(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node,
   const n = unparen(node);
   if (n.type === "identifier" && scope.kind !== "module") {
     let found: Node | null = null;
-    for (const fact of mod.assignments) {
-      if (fact.scope !== scope || fact.node.startIndex >= before) continue;
+    for (const fact of factsOf(scope).assignments) {
+      if (fact.node.startIndex >= before) continue;
       const left = fact.node.childForFieldName("left");
       if (left?.type === "identifier" && left.text === n.text) found = fact.node.childForFieldName("right");
     }

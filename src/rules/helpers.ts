@@ -1,13 +1,12 @@
 import type { Node } from "web-tree-sitter";
-import type { FunctionInfo, ModuleInfo } from "../python/module.js";
+import { factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { unparen } from "../python/syntax.js";
 
 /** The expressions a function's own scope returns (bare `return` gives none). */
 export function ownScopeReturnValues(fn: FunctionInfo): Node[] {
   const out: Node[] = [];
-  for (const fact of fn.module.returns) {
-    if (fact.scope !== fn.scope) continue;
+  for (const fact of factsOf(fn.scope).returns) {
     const value = fact.node.namedChild(0);
     if (value) out.push(value);
   }
