@@ -192,7 +192,7 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
   mod.moduleScope = moduleScope;
 
   // Collect the skeleton nodes from keyword hits, each once (a decorated def is reached from one keyword only).
-  const scopeNodes: Node[] = [];
+  const scopeNodes: { node: Node; at: number; kind: "def" | "class" | "lambda" }[] = [];
   const imports: Node[] = [];
   const globals: Node[] = [];
   const aliases: Node[] = [];
@@ -213,13 +213,13 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
     if (!node) continue;
     switch (word) {
       case "def":
-        if (node.type === "function_definition") scopeNodes.push(node);
+        if (node.type === "function_definition") scopeNodes.push({ node, at: m.index, kind: word });
         break;
       case "class":
-        if (node.type === "class_definition") scopeNodes.push(node);
+        if (node.type === "class_definition") scopeNodes.push({ node, at: m.index, kind: word });
         break;
       case "lambda":
-        if (node.type === "lambda") scopeNodes.push(node);
+        if (node.type === "lambda") scopeNodes.push({ node, at: m.index, kind: word });
         break;
       case "import":
         if (node.type === "import_statement" || node.type === "import_from_statement") imports.push(node);
@@ -234,7 +234,7 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
   }
 
   // Scopes in source order, each with its parent: the innermost open scope whose own code has begun.
-  scopeNodes.sort((a, b) => a.startIndex - b.startIndex);
+  scopeNodes.sort((a, b) => a.node.startIndex - b.node.startIndex);
   const scopes: Scope[] = [moduleScope];
   const stack: Scope[] = [];
   const enclosing = (start: number): Scope => {
@@ -243,22 +243,19 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
     return moduleScope;
   };
   const defs: { at: number; name: string; def: Definition }[] = [];
-  for (const node of scopeNodes) {
+  for (const { node, at, kind } of scopeNodes) {
     const outer = enclosing(node.startIndex);
     const body = node.childForFieldName("body");
     const end = node.endIndex;
     const activeFrom = body ? body.startIndex : end;
     let scope: Scope;
-    if (node.type === "function_definition") {
-      const fn = functionInfo(node, outer, mod, activeFrom, end);
+    if (kind === "def") {
+      const fn = functionInfo(node, at, outer, mod, activeFrom, end);
       mod.functions.push(fn);
       scope = fn.scope;
-      if (outer.kind === "module") {
-        const n = node.childForFieldName("name");
-        if (n) defs.push({ at: node.startIndex, name: n.text, def: { kind: "function", fn } });
-      }
-    } else if (node.type === "class_definition") {
-      const cls = classInfo(node, outer, mod, activeFrom, end);
+      if (outer.kind === "module" && fn.name) defs.push({ at: node.startIndex, name: fn.name, def: { kind: "function", fn } });
+    } else if (kind === "class") {
+      const cls = classInfo(node, at, outer, mod, activeFrom, end);
       mod.classes.push(cls);
       scope = cls.scope;
       if (outer.kind === "module") defs.push({ at: node.startIndex, name: cls.name, def: { kind: "class", cls } });
@@ -396,28 +393,55 @@ function allFacts(mod: ModuleInfo): ScopeFacts {
   return all;
 }
 
-function functionInfo(node: Node, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): FunctionInfo {
+/**
+ * Defines `key` on `obj` as computed on first read and kept: most functions' parameters, decorators and return
+ * annotations, and most classes' bases, are never asked for, and each costs several calls into the tree.
+ */
+function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(obj, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(obj, key, { value, enumerable: true, writable: false });
+      return value;
+    },
+  });
+}
+
+/** `def name(` / `class Name(` read from the text at the keyword; null when the spelling is unusual. */
+const DEF_NAME = /def[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*[([])/y;
+const CLASS_NAME = /class[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*[(:[])/y;
+
+function nameAt(text: string, keyword: RegExp, at: number): string | null {
+  keyword.lastIndex = at;
+  return keyword.exec(text)?.[1] ?? null;
+}
+
+function functionInfo(node: Node, keywordAt: number, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): FunctionInfo {
   const scope: Scope = { kind: "function", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
-  const decorated = node.parent?.type === "decorated_definition" ? node.parent : null;
-  const decorators: Node[] = [];
-  if (decorated) {
-    for (const child of decorated.namedChildren) {
-      if (child?.type === "decorator" && child.namedChild(0)) decorators.push(child.namedChild(0)!);
-    }
-  }
-  // `async def`: the first token of the definition is the `async` keyword.
-  const isAsync = node.firstChild?.type === "async";
-  const fn: FunctionInfo = {
+  const text = mod.file.content;
+  const fn = {
     node,
-    name: node.childForFieldName("name")?.text ?? "",
-    isAsync,
-    params: parameters(node.childForFieldName("parameters")),
-    returns: node.childForFieldName("return_type"),
-    decorators,
+    name: nameAt(text, DEF_NAME, keywordAt) ?? node.childForFieldName("name")?.text ?? "",
+    // `async def`: the definition starts with the `async` keyword.
+    isAsync: text.startsWith("async", node.startIndex),
     scope,
     outer,
     module: mod,
-  };
+  } as FunctionInfo;
+  lazy(fn, "params", () => parameters(node.childForFieldName("parameters")));
+  lazy(fn, "returns", () => node.childForFieldName("return_type"));
+  lazy(fn, "decorators", () => {
+    const decorators: Node[] = [];
+    const decorated = node.parent?.type === "decorated_definition" ? node.parent : null;
+    if (decorated) {
+      for (const child of decorated.namedChildren) {
+        if (child?.type === "decorator" && child.namedChild(0)) decorators.push(child.namedChild(0)!);
+      }
+    }
+    return decorators;
+  });
   scope.fn = fn;
   return fn;
 }
@@ -457,22 +481,34 @@ function parameters(params: Node | null): ParamInfo[] {
   return out;
 }
 
-function classInfo(node: Node, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): ClassInfo {
+function classInfo(node: Node, keywordAt: number, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): ClassInfo {
   const scope: Scope = { kind: "class", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
-  const bases: Node[] = [];
-  const keywords = new Map<string, Node>();
-  const supers = node.childForFieldName("superclasses");
-  if (supers) {
-    for (const a of supers.namedChildren) {
-      if (!a) continue;
-      if (a.type === "keyword_argument") {
-        const k = a.childForFieldName("name");
-        const v = a.childForFieldName("value");
-        if (k && v) keywords.set(k.text, v);
-      } else if (a.type !== "comment") bases.push(a);
-    }
-  }
-  const cls: ClassInfo = { node, name: node.childForFieldName("name")?.text ?? "", bases, keywords, scope, outer, module: mod };
+  const cls = {
+    node,
+    name: nameAt(mod.file.content, CLASS_NAME, keywordAt) ?? node.childForFieldName("name")?.text ?? "",
+    scope,
+    outer,
+    module: mod,
+  } as ClassInfo;
+  const superclasses = (() => {
+    let read: { bases: Node[]; keywords: Map<string, Node> } | null = null;
+    return () => {
+      if (read) return read;
+      read = { bases: [], keywords: new Map() };
+      const supers = node.childForFieldName("superclasses");
+      for (const a of supers?.namedChildren ?? []) {
+        if (!a) continue;
+        if (a.type === "keyword_argument") {
+          const k = a.childForFieldName("name");
+          const v = a.childForFieldName("value");
+          if (k && v) read.keywords.set(k.text, v);
+        } else if (a.type !== "comment") read.bases.push(a);
+      }
+      return read;
+    };
+  })();
+  lazy(cls, "bases", () => superclasses().bases);
+  lazy(cls, "keywords", () => superclasses().keywords);
   scope.cls = cls;
   return cls;
 }

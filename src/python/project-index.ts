@@ -85,6 +85,12 @@ export class ProjectIndex {
   private readonly annotationMemo: Map<number, UnwrappedAnnotation>[] = [];
   private readonly bindingMemo = new Map<Scope, Map<string, { at: number; value: Node | null }[]>>();
   /** By class: what each `self.X` / class attribute holds (see attributeTag). */
+  /** Value tags by scope and node, kept only when no depth cutoff shaped them (see `tooDeep`). */
+  private readonly valueTagMemo = new Map<Scope, Map<number, ValueTag | null>>();
+  /** Module-level name tags by module and name, under the same condition. */
+  private readonly moduleNameTagMemo = new Map<ModuleInfo, Map<string, ValueTag | null>>();
+  /** How many lookups stopped at MAX_DEPTH: a result computed while this grew is not memoised. */
+  private cutoffs = 0;
   private readonly attrTagMemo = new Map<ClassInfo, Map<string, ValueTag | null>>();
   private readonly attrSourceMemo = new Map<ClassInfo, Map<string, AttributeSource[]>>();
 
@@ -167,7 +173,7 @@ export class ProjectIndex {
 
   /** The project definition a qualified name refers to, following re-exports (`from .x import y` in `__init__`). */
   resolveSymbol(qualified: string, from: ModuleInfo | null = null, depth = 0): ResolvedSymbol | null {
-    if (depth > MAX_DEPTH) return null;
+    if (this.tooDeep(depth)) return null;
     const parts = qualified.split(".");
     for (let cut = parts.length; cut >= 1; cut--) {
       const mod = this.findModule(parts.slice(0, cut).join("."), from);
@@ -209,7 +215,7 @@ export class ProjectIndex {
    * `from sqlalchemy.orm import Session`, is `sqlalchemy.orm.Session`. Names the project defines stay as they are.
    */
   canonical(qualified: string, from: ModuleInfo | null = null, depth = 0): string {
-    if (depth > MAX_DEPTH) return qualified;
+    if (this.tooDeep(depth)) return qualified;
     const parts = qualified.split(".");
     for (let cut = parts.length - 1; cut >= 1; cut--) {
       const mod = this.findModule(parts.slice(0, cut).join("."), from);
@@ -264,7 +270,7 @@ export class ProjectIndex {
   /** A method of a class or, failing that, of its project base classes (nearest first). */
   inheritedMethod(cls: ClassInfo, name: string, depth = 0): FunctionInfo | null {
     const own = this.methodOf(cls, name);
-    if (own || depth > MAX_DEPTH) return own;
+    if (own || this.tooDeep(depth)) return own;
     for (const base of cls.bases) {
       const parent = this.classFor(cls.module, base);
       const found = parent && parent !== cls ? this.inheritedMethod(parent, name, depth + 1) : null;
@@ -277,7 +283,7 @@ export class ProjectIndex {
   isModelClass(cls: ClassInfo, depth = 0): boolean {
     const memo = this.modelMemo.get(cls);
     if (memo !== undefined) return memo;
-    if (depth > MAX_DEPTH) return false;
+    if (this.tooDeep(depth)) return false;
     this.modelMemo.set(cls, false);
     let result = false;
     for (const base of cls.bases) {
@@ -389,7 +395,7 @@ export class ProjectIndex {
    * Returns the type node, the module it is written in, and the `Depends`/`Security` found on the way.
    */
   unwrapAnnotation(mod: ModuleInfo, ann: Node | null, depth = 0): UnwrappedAnnotation {
-    if (!ann || depth > MAX_DEPTH) return { type: ann, module: mod, dependency: null };
+    if (!ann || this.tooDeep(depth)) return { type: ann, module: mod, dependency: null };
     // Several rules and checklist items ask about every parameter of every route, and every use of a project alias
     // (`db: SessionDep`) unwraps the alias's value again at depth 1: unwrap each annotation once per depth (the
     // depth limit makes the result depend on it).
@@ -464,7 +470,7 @@ export class ProjectIndex {
 
   /** The tag of a type expression: `Session` -> sync-session, `AsyncSession` -> async-session. */
   typeTag(mod: ModuleInfo, type: Node | null, depth = 0): ValueTag | null {
-    if (!type || depth > MAX_DEPTH) return null;
+    if (!type || this.tooDeep(depth)) return null;
     const n = unwrapType(type);
     if (n.type === "string") {
       const q = this.qualifyName(mod, n.text.replace(/^['"]|['"]$/g, "").trim());
@@ -499,7 +505,7 @@ export class ProjectIndex {
   /** What a project function returns or yields (dependencies, session factories, context managers). */
   functionTag(fn: FunctionInfo, depth = 0): ValueTag | null {
     if (this.fnTagMemo.has(fn)) return this.fnTagMemo.get(fn)!;
-    if (depth > MAX_DEPTH) return null;
+    if (this.tooDeep(depth)) return null;
     this.fnTagMemo.set(fn, null);
     let tag = fn.returns ? this.typeTag(fn.module, fn.returns) : null;
     if (!tag) {
@@ -517,9 +523,29 @@ export class ProjectIndex {
     return tag;
   }
 
-  /** What an expression evaluates to, as far as the rules care: a sync session, a requests.Session, ... */
+  private tooDeep(depth: number): boolean {
+    if (depth <= MAX_DEPTH) return false;
+    this.cutoffs++;
+    return true;
+  }
+
+  /**
+   * What an expression evaluates to, as far as the rules care: a sync session, a requests.Session, ... Memoised by
+   * scope and node: the rules ask again for every use of a local (`repo = Repo(db)`, then `repo.x()` ten times).
+   */
   valueTag(mod: ModuleInfo, scope: Scope, expr: Node | null, depth = 0): ValueTag | null {
-    if (!expr || depth > MAX_DEPTH) return null;
+    if (!expr || this.tooDeep(depth)) return null;
+    let byNode = this.valueTagMemo.get(scope);
+    if (!byNode) this.valueTagMemo.set(scope, (byNode = new Map()));
+    const known = byNode.get(expr.id);
+    if (known !== undefined) return known;
+    const cutoffs = this.cutoffs;
+    const tag = this.computeValueTag(mod, scope, expr, depth);
+    if (this.cutoffs === cutoffs) byNode.set(expr.id, tag);
+    return tag;
+  }
+
+  private computeValueTag(mod: ModuleInfo, scope: Scope, expr: Node, depth: number): ValueTag | null {
     const n = unparen(expr);
     if (n.type === "call") {
       const callee = n.childForFieldName("function");
@@ -573,7 +599,7 @@ export class ProjectIndex {
     let byName = this.attrTagMemo.get(cls);
     if (!byName) this.attrTagMemo.set(cls, (byName = new Map()));
     if (byName.has(name)) return byName.get(name)!;
-    if (depth > MAX_DEPTH) return null;
+    if (this.tooDeep(depth)) return null;
     byName.set(name, null);
     const tag = this.computeAttributeTag(cls, name, depth);
     byName.set(name, tag);
@@ -658,14 +684,14 @@ export class ProjectIndex {
    * method is then known (`with manager.create_session() as s` yields what that method yields).
    */
   private instanceMethod(mod: ModuleInfo, scope: Scope, callee: Node | null, depth: number): FunctionInfo | null {
-    if (callee?.type !== "attribute" || depth > MAX_DEPTH) return null;
+    if (callee?.type !== "attribute" || this.tooDeep(depth)) return null;
     const attr = callee.childForFieldName("attribute")?.text;
     const cls = attr ? this.instanceClass(mod, scope, callee.childForFieldName("object"), depth + 1) : null;
     return cls ? this.inheritedMethod(cls, attr!) : null;
   }
 
   private instanceClass(mod: ModuleInfo, scope: Scope, expr: Node | null, depth: number): ClassInfo | null {
-    if (!expr || depth > MAX_DEPTH) return null;
+    if (!expr || this.tooDeep(depth)) return null;
     const n = unparen(expr);
     if (n.type === "call") {
       const callee = n.childForFieldName("function");
@@ -719,20 +745,37 @@ export class ProjectIndex {
 
   /** The tag of a name as bound in a scope: parameter, local assignment, `with ... as name`, or module level. */
   nameTag(mod: ModuleInfo, scope: Scope, name: string, before: number, depth = 0): ValueTag | null {
-    if (depth > MAX_DEPTH) return null;
+    if (this.tooDeep(depth)) return null;
     for (let s: Scope | null = scope; s; s = s.parent) {
       if (s.kind === "class") continue;
+      if (s.kind === "module") break;
       if (s.kind === "function" && s.fn) {
         const param = s.fn.params.find((p) => p.name === name);
         if (param) return this.parameterTag(s.fn, param, depth + 1);
       }
       const local = this.localBinding(mod, s, name, before);
       if (local !== undefined) return local ? this.valueTag(mod, s, local, depth + 1) : null;
-      if (s.kind === "module") break;
     }
-    const r = this.resolveSymbol(this.qualifyName(mod, name) ?? "", mod);
-    if (r?.def.kind === "value" && r.module !== mod) return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
-    return null;
+    return this.moduleNameTag(mod, name, depth);
+  }
+
+  /** The tag of a name at module level (its last module-level binding, else what it imports), memoised per module. */
+  private moduleNameTag(mod: ModuleInfo, name: string, depth: number): ValueTag | null {
+    let byName = this.moduleNameTagMemo.get(mod);
+    if (!byName) this.moduleNameTagMemo.set(mod, (byName = new Map()));
+    const known = byName.get(name);
+    if (known !== undefined) return known;
+    const cutoffs = this.cutoffs;
+    let tag: ValueTag | null = null;
+    // At module level the last binding counts wherever the name is read (functions run after the module loaded).
+    const local = this.localBinding(mod, mod.moduleScope, name, 0);
+    if (local !== undefined) tag = local ? this.valueTag(mod, mod.moduleScope, local, depth + 1) : null;
+    else {
+      const r = this.resolveSymbol(this.qualifyName(mod, name) ?? "", mod);
+      if (r?.def.kind === "value" && r.module !== mod) tag = this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
+    }
+    if (this.cutoffs === cutoffs) byName.set(name, tag);
+    return tag;
   }
 
   /**
