@@ -1,6 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
+import { SYNC_SESSION_TYPES, SYNC_SESSIONMAKERS } from "../python/names.js";
 import { callArguments, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
 import { calleeText, loopCalls } from "./fapi101-async-scope.js";
@@ -101,16 +102,26 @@ export const fapi002: Rule = {
 };
 
 /**
- * Every sync session starts from a `Session`, `sessionmaker` or `scoped_session` written somewhere in the project
- * (aliases included: `from sqlalchemy.orm import Session as S` still names it). A project whose text has none,
- * like a fully async one, holds no sync session: skip following every call argument through the index.
+ * Every sync session starts from `Session`, `sessionmaker` or `scoped_session` imported from SQLAlchemy or SQLModel
+ * somewhere in the project: a tag comes only from a qualified name, and a qualified name outside the project only
+ * from an import. So either some module imports one of them by name (aliases and re-exports included: the first
+ * import still names it), or imports a package above them (`import sqlalchemy as sa`) while some module reaches
+ * them by attribute (`sa.orm.Session`). A project with neither, like a fully async one, holds no sync session:
+ * skip following every call's receiver and arguments through the index.
  */
-const SYNC_SESSION_HINT = /\bSession\b|(?<!async_)sessionmaker|(?<!async_)scoped_session/;
+const SYNC_SOURCES = [...SYNC_SESSION_TYPES, ...SYNC_SESSIONMAKERS];
+const SYNC_ATTRIBUTE = /\.\s*(?:Session|sessionmaker|scoped_session)\b/;
 const sessionHintMemo = new WeakMap<ProjectIndex, boolean>();
 
 function mayHoldSyncSession(index: ProjectIndex): boolean {
   let may = sessionHintMemo.get(index);
-  if (may === undefined) sessionHintMemo.set(index, (may = index.modules.some((m) => !m.isTest && SYNC_SESSION_HINT.test(m.file.content))));
+  if (may !== undefined) return may;
+  const modules = index.modules.filter((m) => !m.isTest);
+  const targets = modules.flatMap((m) => [...m.imports.values()].map((b) => b.target));
+  may =
+    targets.some((t) => SYNC_SOURCES.includes(t)) ||
+    (targets.some((t) => SYNC_SOURCES.some((s) => s.startsWith(`${t}.`))) && modules.some((m) => SYNC_ATTRIBUTE.test(m.file.content)));
+  sessionHintMemo.set(index, may);
   return may;
 }
 
