@@ -18,7 +18,7 @@ export interface Scope {
   /** Where the scope's own code begins (its body; the whole file for the module) and where it ends. */
   activeFrom: number;
   end: number;
-  /** Scopes directly nested in this one, in source order. */
+  /** Scopes directly nested in this one, ordered by where their bodies begin (their bodies never overlap). */
   children: Scope[];
 }
 
@@ -266,6 +266,8 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
     scopes.push(scope);
     stack.push(scope);
   }
+  // Children by where their bodies begin: `scopeAt` and `factsOf` walk them in that order.
+  for (const scope of scopes) if (scope.children.length > 1) scope.children.sort((a, b) => a.activeFrom - b.activeFrom);
   const state: LazyFacts = { query: compiledQuery(engine, FACTS_QUERY), scopes, byScope: new Map(), all: null };
   lazyState.set(mod, state);
 
@@ -294,20 +296,31 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
   return mod;
 }
 
-/** The innermost scope whose own code holds a position. Scopes are in source order and nest properly. */
+/**
+ * The innermost scope whose own code holds a position. The bodies of a scope's children never overlap and each
+ * lies inside its parent's body, so descend from the module through the child whose body holds the position. (A
+ * lambda in a default argument starts before the body of the def it belongs to: positions do not order bodies.)
+ */
 function scopeAt(scopes: Scope[], at: number): Scope {
-  let lo = 0;
-  let hi = scopes.length - 1;
-  // The last scope whose own code begins at or before the position...
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (scopes[mid]!.activeFrom <= at) lo = mid;
-    else hi = mid - 1;
+  let s = scopes[0]!;
+  for (;;) {
+    const children = s.children;
+    let lo = 0;
+    let hi = children.length - 1;
+    let next: Scope | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = children[mid]!;
+      if (at < c.activeFrom) hi = mid - 1;
+      else if (at >= c.end) lo = mid + 1;
+      else {
+        next = c;
+        break;
+      }
+    }
+    if (!next) return s;
+    s = next;
   }
-  // ...or, when it ended before, the nearest enclosing scope that is still open there.
-  let s: Scope | null = scopes[lo]!;
-  while (s && s.kind !== "module" && !(s.activeFrom <= at && at < s.end)) s = s.parent;
-  return s ?? scopes[0]!;
 }
 
 function emptyFacts(): ScopeFacts {
