@@ -20,17 +20,19 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // `SECRET_PROVIDER`, `TOKEN_LIFETIME`, `TOKEN_KEY_FMT`; and keys a token is stored under (`COOKIE_REFRESH_TOKEN_KEY`,
     // `TOKEN_VERSION_CACHE_KEY`), which `token_key` names, unlike `secret_key` or `api_key`.
     "|audience|aud|samesite|provider|backend|lifetime|ttl|length|len|size|max_age|age|seconds|hours|days|expiry|expiration" +
-    "|mode|kind|version|domain|issuer|location|secure|httponly|scope|scopes|fmt|format|cache_key|lock_key|redis_key|cookie_key|token_key)$",
+    "|mode|kind|version|domain|issuer|location|secure|httponly|scope|scopes|fmt|format|cache_key|lock_key|redis_key|cookie_key|token_key" +
+    // A model or a check that concerns a key (`GOOGLE_MODEL_FOR_API_KEY_CHECK = "gemini-2.0-flash-lite"`).
+    "|check|model)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
 const CSRF_TOKEN = /(^|_)csrf_token($|_)/;
 
 /**
- * A tokenizer's special tokens (`eos_token="</s>"`, `DEFAULT_PAD_TOKEN = "[PAD]"`, `image_token`): "token" in the
- * language-model sense, a vocabulary entry, not a credential.
+ * A tokenizer's special tokens (`eos_token="</s>"`, `DEFAULT_PAD_TOKEN = "[PAD]"`, `image_token`) and the words an
+ * agent loop waits for (`termination_token="DONE!"`): "token" in the language-model sense, not a credential.
  */
-const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|image|img|audio|video)_tokens?($|_)/;
+const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|image|img|audio|video|termination)_tokens?($|_)/;
 
 /** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
 const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
@@ -106,12 +108,13 @@ function isLabel(value: string): boolean {
 
 /**
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
+ * a single character (`token=... else "0"`, a logprob entry; no credential is one character long),
  * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`), or tokenizer markup such as
  * `"</s>"`, `"<|endoftext|>"`, `"[PAD]"`. None of them grants access to anything. Placeholders
  * such as `"changethis"` or `"dummy"` still fire: they ship.
  */
 function isStandIn(value: string): boolean {
-  return !/[A-Za-z0-9]/.test(value) || /^(EMPTY|not[-_ ]?needed)$/i.test(value) || /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value);
+  return !/[A-Za-z0-9]/.test(value) || [...value].length === 1 || /^(EMPTY|not[-_ ]?needed)$/i.test(value) || /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value);
 }
 
 /** A redaction mask (`"******"`, `"•••"`): what a secret is displayed as, not the secret. */
