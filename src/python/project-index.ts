@@ -690,6 +690,21 @@ export class ProjectIndex {
     return cls ? this.inheritedMethod(cls, attr!) : null;
   }
 
+  /**
+   * The project class an expression is an instance of: a constructor call, a function annotated to return the
+   * class, a parameter annotated with it, a local or module-level name bound to one, and also a module-level value
+   * of another module (`from app.core.config import settings`, `config.settings`).
+   */
+  instanceOf(mod: ModuleInfo, scope: Scope, expr: Node | null, depth = 0): ClassInfo | null {
+    const direct = this.instanceClass(mod, scope, expr, depth);
+    if (direct || !expr || this.tooDeep(depth)) return direct;
+    const n = unparen(expr);
+    if (n.type !== "identifier" && n.type !== "attribute") return null;
+    const r = this.resolve(mod, n);
+    if (r?.def.kind !== "value" || (r.module === mod && n.type === "identifier")) return null;
+    return this.instanceOf(r.module, r.module.moduleScope, r.def.value, depth + 1);
+  }
+
   private instanceClass(mod: ModuleInfo, scope: Scope, expr: Node | null, depth: number): ClassInfo | null {
     if (!expr || this.tooDeep(depth)) return null;
     const n = unparen(expr);

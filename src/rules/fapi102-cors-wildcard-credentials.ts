@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { factsOf, type ModuleInfo, type Scope } from "../python/module.js";
+import { type ClassInfo, factsOf, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { argument, callArguments, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
@@ -26,10 +26,12 @@ export const fapi102: Rule = {
       "same function, or a module-level name here or in another project module, as imported) or `allow_origin_regex` " +
       'matches every origin (`.*`, `.+`, `^.*$`, also after an `https?://` prefix), together with `allow_credentials=True` ' +
       "(the literal, or a name bound to it). `CORSMiddleware` is resolved through imports, from `fastapi.middleware.cors` or " +
-      "`starlette.middleware.cors`, including re-exports through project modules. Decisions: origins read from settings " +
-      "(`settings.BACKEND_CORS_ORIGINS`, a pydantic `Settings` default) or from the environment are not followed, since the " +
-      "deployed value is unknown, except an environment read whose literal fallback is `\"*\"` (`os.environ.get(\"CORS_ORIGINS\", " +
-      "\"*\").split(\",\")`, also inside a list): that fallback is what runs wherever the variable is not set; " +
+      "`starlette.middleware.cors`, including re-exports through project modules. Decisions: the value a deployment sets " +
+      "is unknown, so what counts is the default that runs wherever nothing is set: an environment read whose literal " +
+      "fallback is `\"*\"` (`os.environ.get(\"CORS_ORIGINS\", \"*\").split(\",\")`, also inside a list), and the default of a " +
+      "project settings class field read through an instance (`settings.CORS_ORIGINS` with `CORS_ORIGINS: list[str] = [\"*\"]`, " +
+      "`Field([\"*\"])`, `Field(default_factory=lambda: [\"*\"])`, from base classes too; `settings` built in that module, " +
+      "imported, or returned by an annotated `get_settings()`); a field with no default or a non-wildcard one is not a finding; " +
       'a conditional (`["*"] if DEBUG else [...]`) and concatenations are not followed; options ' +
       "passed only through `**kwargs` are unknown, so they never make a finding. A wildcard without credentials is not a finding. " +
       "Reported on the line where the call starts.",
@@ -125,9 +127,47 @@ function valueOf(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node,
   if (n.type === "identifier" || n.type === "attribute") {
     const r = index.resolve(mod, n);
     if (r?.def.kind === "value") return { mod: r.module, scope: r.module.moduleScope, value: r.def.value };
+    // `settings.CORS_ORIGINS`: the field's default in the project settings class (what runs when the
+    // environment does not set it, as with an `os.getenv` fallback).
+    if (n.type === "attribute") {
+      const attr = n.childForFieldName("attribute")?.text;
+      const cls = attr ? index.instanceOf(mod, scope, n.childForFieldName("object")) : null;
+      return cls && attr ? fieldDefault(index, cls, attr, depth) : null;
+    }
     return null;
   }
   return { mod, scope, value: n };
+}
+
+/**
+ * The default a class gives a field: `CORS_ORIGINS: list[str] = ["*"]`, `Field(["*"])`, `Field(default="*")`,
+ * `Field(default_factory=lambda: ["*"])`, looked up in project base classes too. Null without a default.
+ */
+function fieldDefault(index: ProjectIndex, cls: ClassInfo, attr: string, depth: number): { mod: ModuleInfo; scope: Scope; value: Node } | null {
+  if (depth > MAX_DEPTH) return null;
+  let value: Node | null = null;
+  for (const fact of factsOf(cls.scope).assignments) {
+    const left = fact.node.childForFieldName("left");
+    if (left?.type === "identifier" && left.text === attr) value = fact.node.childForFieldName("right");
+  }
+  if (value) {
+    const v = unparen(value);
+    const callee = v.type === "call" ? v.childForFieldName("function") : null;
+    if (callee && /(^|\.)Field$/.test(index.qualify(cls.module, callee) ?? "")) {
+      const args = callArguments(v);
+      const factory = args.keywords.get("default_factory");
+      const lambdaBody = factory && unparen(factory).type === "lambda" ? unparen(factory).childForFieldName("body") : null;
+      const given = argument(args, 0, "default") ?? lambdaBody;
+      return given ? { mod: cls.module, scope: cls.scope, value: given } : null;
+    }
+    return { mod: cls.module, scope: cls.scope, value };
+  }
+  for (const base of cls.bases) {
+    const parent = index.classFor(cls.module, base);
+    const found = parent && parent !== cls ? fieldDefault(index, parent, attr, depth + 1) : null;
+    if (found) return found;
+  }
+  return null;
 }
 
 function follow(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node | null, before: number): { mod: ModuleInfo; value: Node } | null {

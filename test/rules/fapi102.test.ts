@@ -44,6 +44,55 @@ describe("FAPI102 across files", () => {
     expect(places(result)).toEqual(["app/main.py:6 FAPI102"]);
   });
 
+  it("follows a settings field to its default, the value wherever the environment does not set it", async () => {
+    const result = await scanFiles(
+      {
+        "app/core/config.py": [
+          "from functools import lru_cache",
+          "from pydantic import Field",
+          "from pydantic_settings import BaseSettings",
+          "",
+          "class Base(BaseSettings):",
+          '    INHERITED: list[str] = ["*"]',
+          "",
+          "class Settings(Base):",
+          '    CORS_ORIGINS: list[str] = ["*"]',
+          '    TRUSTED: list[str] = ["https://app.example.com"]',
+          "    REQUIRED: list[str]",
+          '    FACTORY: list[str] = Field(default_factory=lambda: ["*"])',
+          '    PINNED: list[str] = Field(["https://a.example"])',
+          '    STAR: str = Field(default="*")',
+          "",
+          "settings = Settings()",
+          "",
+          "@lru_cache",
+          "def get_settings() -> Settings:",
+          "    return Settings()",
+          "",
+        ].join("\n"),
+        "app/main.py": [
+          "from fastapi import FastAPI",
+          "from fastapi.middleware.cors import CORSMiddleware",
+          "from app.core.config import get_settings, settings",
+          "",
+          "app = FastAPI()",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.TRUSTED, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.REQUIRED, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.FACTORY, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.PINNED, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=[settings.STAR], allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.INHERITED, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=get_settings().CORS_ORIGINS, allow_credentials=True)",
+          "app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS)",
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI102"] },
+    );
+    expect(places(result)).toEqual(["app/main.py:6 FAPI102", "app/main.py:9 FAPI102", "app/main.py:11 FAPI102", "app/main.py:12 FAPI102", "app/main.py:13 FAPI102"]);
+  });
+
   it("does not take a project class that happens to be called CORSMiddleware for Starlette's", async () => {
     const result = await scanFiles(
       {
