@@ -11,6 +11,12 @@ export const SYNC_SESSION_TYPES = new Set([
   "sqlalchemy.orm.scoped_session",
 ]);
 
+/**
+ * Library globals that are the current request's sync session: FastAPI-SQLAlchemy's `db.session`, set by its
+ * `DBSessionMiddleware` (`from fastapi_sqlalchemy import db`).
+ */
+export const SYNC_SESSION_VALUES = new Set(["fastapi_sqlalchemy.db.session", "fastapi_sqlalchemy.middleware.db.session"]);
+
 export const ASYNC_SESSION_TYPES = new Set([
   "sqlalchemy.ext.asyncio.AsyncSession",
   "sqlalchemy.ext.asyncio.session.AsyncSession",

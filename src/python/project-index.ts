@@ -6,6 +6,7 @@ import {
   ASYNC_SESSION_TYPES,
   BUILTIN_NAMES,
   EXTERNAL_TOP_LEVEL,
+  SYNC_SESSION_VALUES,
   HTTPX_CLIENT_TYPES,
   HTTP_ROUTE_METHODS,
   MODEL_BASES,
@@ -583,6 +584,9 @@ export class ProjectIndex {
       }
       const r = this.resolve(mod, n);
       if (r?.def.kind === "value") return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
+      // `db.session` of FastAPI-SQLAlchemy: the request's sync session, reached through a library global.
+      const q = r ? null : this.qualify(mod, n);
+      if (q && SYNC_SESSION_VALUES.has(this.canonical(q, mod))) return "sync-session";
     }
     return null;
   }

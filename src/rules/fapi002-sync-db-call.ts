@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
-import { SYNC_SESSION_TYPES, SYNC_SESSIONMAKERS } from "../python/names.js";
+import { SYNC_SESSION_TYPES, SYNC_SESSION_VALUES, SYNC_SESSIONMAKERS } from "../python/names.js";
 import { callArguments, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
 import { calleeText, loopCalls } from "./fapi101-async-scope.js";
@@ -49,7 +49,7 @@ export const fapi002: Rule = {
   docs: {
     what:
       "Flags, in the own scope of an `async def` (nested def/lambda/class bodies excluded; calls handed uncalled to `run_in_threadpool`, `asyncio.to_thread`, `anyio.to_thread.run_sync`, `run_in_executor` or `add_task` excluded): " +
-      "(1) `execute exec query get scalar scalars commit rollback flush refresh merge` called on a sync session (`sqlalchemy.orm.Session`/`sqlmodel.Session`, known from a parameter's annotation, a project type alias such as `SessionDep = Annotated[Session, Depends(get_db)]`, a `Depends(f)` whose project function `f` yields or returns a sync session, a local bound by a `sessionmaker(...)`/`scoped_session(...)` result, `Session(engine)`, `with Session(engine) as s`, or `with get_db() as s` where `get_db` is a project context manager yielding one, whether decorated with `@contextmanager` or bound as `get_db = contextmanager(get_session)`), in any module of the project, and the same methods called on a `scoped_session(...)` registry itself (`Session.query(...)`: it proxies them to the current session); " +
+      "(1) `execute exec query get scalar scalars commit rollback flush refresh merge` called on a sync session (`sqlalchemy.orm.Session`/`sqlmodel.Session`, known from a parameter's annotation, a project type alias such as `SessionDep = Annotated[Session, Depends(get_db)]`, a `Depends(f)` whose project function `f` yields or returns a sync session, a local bound by a `sessionmaker(...)`/`scoped_session(...)` result, `Session(engine)`, `with Session(engine) as s`, or `with get_db() as s` where `get_db` is a project context manager yielding one, whether decorated with `@contextmanager` or bound as `get_db = contextmanager(get_session)`; also FastAPI-SQLAlchemy's `db.session`, the request's sync session its middleware sets), in any module of the project, and the same methods called on a `scoped_session(...)` registry itself (`Session.query(...)`: it proxies them to the current session); " +
       "(2) sync driver entry points: `create_engine`, `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `MySQLdb.connect`, `mysql.connector.connect`, `pymongo.MongoClient`, `redis.Redis`, `redis.StrictRedis`, `redis.from_url` (resolved through imports and aliases, so `redis.asyncio.Redis` and a project module named `redis` do not match); " +
       "(3) a call that is not awaited and passes a sync session as an argument (`crud.get_users(db)`, `UserService(db)`), since the callee runs its queries on the event loop. " +
       "Decisions where RULES.md is silent: an awaited session method does not fire (the session is then really an async one, whatever its annotation says); case 3 skips calls of session methods themselves (case 1 covers them), calls of a project `async def` (calling it only creates a coroutine: its own body is checked where it is defined), " +
@@ -103,14 +103,13 @@ export const fapi002: Rule = {
 
 /**
  * Every sync session starts from `Session`, `sessionmaker` or `scoped_session` imported from SQLAlchemy or SQLModel
- * somewhere in the project: a tag comes only from a qualified name, and a qualified name outside the project only
+ * (or FastAPI-SQLAlchemy's `db.session`) somewhere in the project: a tag comes only from a qualified name, and a qualified name outside the project only
  * from an import. So either some module imports one of them by name (aliases and re-exports included: the first
  * import still names it), or imports a package above them (`import sqlalchemy as sa`) while some module reaches
  * them by attribute (`sa.orm.Session`). A project with neither, like a fully async one, holds no sync session:
  * skip following every call's receiver and arguments through the index.
  */
-const SYNC_SOURCES = [...SYNC_SESSION_TYPES, ...SYNC_SESSIONMAKERS];
-const SYNC_ATTRIBUTE = /\.\s*(?:Session|sessionmaker|scoped_session)\b/;
+const SYNC_SOURCES = [...SYNC_SESSION_TYPES, ...SYNC_SESSIONMAKERS, ...SYNC_SESSION_VALUES];
 const sessionHintMemo = new WeakMap<ProjectIndex, boolean>();
 
 function mayHoldSyncSession(index: ProjectIndex): boolean {
@@ -120,7 +119,11 @@ function mayHoldSyncSession(index: ProjectIndex): boolean {
   const targets = modules.flatMap((m) => [...m.imports.values()].map((b) => b.target));
   may =
     targets.some((t) => SYNC_SOURCES.includes(t)) ||
-    (targets.some((t) => SYNC_SOURCES.some((s) => s.startsWith(`${t}.`))) && modules.some((m) => SYNC_ATTRIBUTE.test(m.file.content)));
+    SYNC_SOURCES.some((source) => {
+      if (!targets.some((t) => source.startsWith(`${t}.`))) return false;
+      const attribute = new RegExp(`\\.\\s*${source.slice(source.lastIndexOf(".") + 1)}\\b`);
+      return modules.some((m) => attribute.test(m.file.content));
+    });
   sessionHintMemo.set(index, may);
   return may;
 }

@@ -51,6 +51,7 @@ export function isAwaited(call: Node): boolean {
 /** The name a finding shows for a callee: `requests.get`, `db.query`, `crud.get_users`. */
 export function calleeText(call: Node): string {
   const callee = call.childForFieldName("function");
-  const text = callee?.text ?? "call";
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text.replace(/\s+/g, "");
+  // One line, whatever the source's layout (`Agent\n    .get(...)`), then cut to fit a message.
+  const text = (callee?.text ?? "call").replace(/\s+/g, " ").replace(/\s*\.\s*/g, ".");
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
