@@ -21,6 +21,8 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // `TOKEN_VERSION_CACHE_KEY`), which `token_key` names, unlike `secret_key` or `api_key`.
     "|audience|aud|samesite|provider|backend|lifetime|ttl|length|len|size|max_age|age|seconds|hours|days|expiry|expiration" +
     "|mode|kind|version|domain|issuer|location|secure|httponly|scope|scopes|fmt|format|cache_key|lock_key|redis_key|cookie_key|token_key" +
+    // Keys something about a token is stored under (`_token_metadata_key = "tokens"`, `MCP_TOKEN_REFRESH_KEY`).
+    "|metadata_key|refresh_key|storage_key|store_key|state_key|field_key|dict_key|config_key|settings_key" +
     // A model or a check that concerns a key (`GOOGLE_MODEL_FOR_API_KEY_CHECK = "gemini-2.0-flash-lite"`).
     "|check|model)$",
 );
@@ -52,8 +54,11 @@ export function normalizeName(name: string): string {
 /** Whether a variable, field, parameter or keyword name says it holds a secret (RULES.md FAPI003). */
 export function isSecretName(name: string): boolean {
   const n = normalizeName(name);
-  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n);
+  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n) && !ABSENT_MARKER.test(n);
 }
+
+/** A name for a credential's absence or failure (`MISSING_ACCESS_TOKEN`, `INVALID_API_KEY`): it holds a marker. */
+const ABSENT_MARKER = /^_?(missing|no|null|none|invalid|expired|revoked)_/;
 
 /**
  * A value that spells the last word of the name it is given to (`PK_TOKEN = "token"`, `FIELD_SECRET = "secret"`):
@@ -65,7 +70,11 @@ export function namesItself(name: string, literal: Node): boolean {
   const words = normalizeName(name).split("_").filter((w) => w.length > 0);
   const last = words[words.length - 1];
   const value = lit.value.trim().toLowerCase();
-  return words.length > 1 && value === last && !/^(pas+wo?r?d|passphrase|pwd)$/.test(value);
+  if (words.length > 1 && value === last && !/^(pas+wo?r?d|passphrase|pwd)$/.test(value)) return true;
+  // Several words, each a word of the name: `_AUTH_ERROR_INVALID_API_KEY = "invalid api key"`,
+  // `AWS_ACCESS_KEY_ID_KWARG = "aws_access_key_id"`.
+  const valueWords = value.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+  return valueWords.length > 1 && valueWords.every((w) => words.includes(w));
 }
 
 /**
@@ -92,7 +101,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value)) return null;
   return unparen(node);
 }
 
@@ -107,14 +116,42 @@ function isLabel(value: string): boolean {
 }
 
 /**
+ * The field or kwarg a credential is stored under (`_PASSWORD_KEY = "imap_password"`, `_API_KEY =
+ * "braintrust_api_key"`): lower-case words naming a credential, given to a name. Placeholders spelled the same way
+ * (`"your_secret_key_here"`, `"super_secret_token"`) are values that ship, and still fire. Only for assignments: a
+ * comparison with such a value (`token == "valid_token"`) is still a check against a fixed credential.
+ */
+export function namesAField(literal: Node): boolean {
+  const value = stringLiteral(literal)?.value.trim() ?? "";
+  if (!/^[a-z]+(_[a-z]+)+$/.test(value)) return false;
+  const words = value.split("_");
+  return words.some((w) => CREDENTIAL_WORDS.has(w)) && !words.some((w) => PLACEHOLDER_WORDS.has(w));
+}
+
+const CREDENTIAL_WORDS = new Set(["password", "passwd", "pwd", "passphrase", "secret", "token", "key", "apikey", "credential", "credentials", "auth"]);
+const PLACEHOLDER_WORDS = new Set([
+  "your", "my", "our", "here", "change", "changeme", "changethis", "replace", "dummy", "example", "sample", "test", "fake", "default",
+  "insecure", "dev", "local", "super", "top", "very", "strong", "random", "mock", "demo", "temp", "placeholder", "this", "me", "foo", "bar",
+]);
+
+/**
+ * A value that configures something about a secret rather than being one: a boolean flag
+ * (`os.getenv("PASSWORD_REQUIRE_UPPERCASE", "false")`) or a file name (`"ca.crt"`, the key of a certificate in a
+ * Kubernetes secret).
+ */
+function isSetting(value: string): boolean {
+  return /^(true|false|yes|no|on|off|enabled?|disabled?)$/i.test(value) || /^[\w.-]*\.(crt|pem|key|cer|der|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|toml)$/i.test(value);
+}
+
+/**
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long),
- * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`), or tokenizer markup such as
+ * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`) and its kin (`"no-auth"`, `"no-key"`), or tokenizer markup such as
  * `"</s>"`, `"<|endoftext|>"`, `"[PAD]"`. None of them grants access to anything. Placeholders
  * such as `"changethis"` or `"dummy"` still fire: they ship.
  */
 function isStandIn(value: string): boolean {
-  return !/[A-Za-z0-9]/.test(value) || [...value].length === 1 || /^(EMPTY|not[-_ ]?needed)$/i.test(value) || /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value);
+  return !/[A-Za-z0-9]/.test(value) || [...value].length === 1 || /^(EMPTY|not[-_ ]?needed|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) || /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value);
 }
 
 /** A redaction mask (`"******"`, `"•••"`): what a secret is displayed as, not the secret. */
