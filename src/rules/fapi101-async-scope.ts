@@ -1,6 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import { type Fact, factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
+import { isScriptModule } from "./fapi001-scopes.js";
 
 /** A call that runs on the event loop: in an `async def`'s own scope and not handed to a thread. */
 export interface LoopCall {
@@ -30,6 +31,8 @@ function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
     // Tests drive the app from async test functions and often check the database through a sync session on
     // purpose; blocking their own event loop costs no user anything.
     if (module.isTest) continue;
+    // A command-line script's `async def main()` (run by `asyncio.run`) blocks only its own loop: no request waits.
+    if (isScriptModule(index, module)) continue;
     for (const fn of module.functions) {
       // Only an async def's own code runs on the loop: read the calls of those scopes alone.
       if (!fn.isAsync) continue;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { places, scanFiles } from "./helpers.js";
+
+describe("FAPI101 and FAPI002 in command-line scripts", () => {
+  it("leave a script's async main alone and still check the server and a runnable app module", async () => {
+    const result = await scanFiles(
+      {
+        "evals/run_eval.py": [
+          "import asyncio",
+          "import requests",
+          "from sqlalchemy import create_engine",
+          "",
+          "async def main():",
+          '    with open("results.json") as f:',
+          "        f.read()",
+          '    requests.get("https://example.com")',
+          '    create_engine("sqlite://")',
+          "",
+          'if __name__ == "__main__":',
+          "    asyncio.run(main())",
+          "",
+        ].join("\n"),
+        "app/main.py": [
+          "import uvicorn",
+          "from fastapi import FastAPI",
+          "",
+          "app = FastAPI()",
+          "",
+          '@app.get("/report")',
+          "async def report() -> str:",
+          '    with open("report.txt") as f:',
+          "        return f.read()",
+          "",
+          'if __name__ == "__main__":',
+          "    uvicorn.run(app)",
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI101", "FAPI002"] },
+    );
+    expect(places(result)).toEqual(["app/main.py:8 FAPI101"]);
+  });
+
+  it("checks a script-looking module that the server imports", async () => {
+    const result = await scanFiles(
+      {
+        "tools/fetch.py": ["import requests", "", "async def fetch(url):", "    return requests.get(url)", "", 'if __name__ == "__main__":', "    pass", ""].join("\n"),
+        "app/main.py": ["from fastapi import FastAPI", "from tools.fetch import fetch", "", "app = FastAPI()", ""].join("\n"),
+      },
+      { select: ["FAPI101"] },
+    );
+    expect(places(result)).toEqual(["tools/fetch.py:4 FAPI101"]);
+  });
+});
