@@ -5,6 +5,7 @@ import {
   baseImage,
   buildsPython,
   effectiveUser,
+  fromFlag,
   installExcerpt,
   isPythonImage,
   isRootUser,
@@ -16,6 +17,9 @@ import {
   type Stage,
 } from "./dockerfile.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
+
+/** Paths that hold installed Python packages or what installs them. */
+const PACKAGE_PATH = /(^|\/)(\.?venv|site-packages|dist-packages|wheels?|wheelhouse|install|\.local|packages|deps)(\/|$)|\.whl$/;
 
 /**
  * C10 "Dockerfile optimized (multi-stage)": the Dockerfile that builds the Python app has two or more `FROM`
@@ -62,7 +66,9 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   if (stages.length < 2) {
     evidence.push({ file, line: final.line, note: "single stage: build tools and caches end up in the image" });
   } else if (pythonCopies[0]) {
-    const c = pythonCopies[0];
+    // Show the copy that carries the packages (a virtualenv, site-packages, wheels) over one that carries
+    // `/etc/passwd` or a log folder from the same stage.
+    const c = pythonCopies.find((x) => x.sources.some((src) => PACKAGE_PATH.test(src))) ?? pythonCopies[0];
     const install = pythonInstall(c.stage) ?? lineage(c.stage).map(pythonInstall).find((x) => x) ?? null;
     const what = c.sources.length > 0 ? ` \`${c.sources.join(" ")}\`` : "";
     evidence.push({ file, line: c.line, note: `${label(c.into)} copies${what} from ${label(c.stage)}${install ? `, which installs Python packages (line ${install.line})` : ", a Python stage"}` });
@@ -119,7 +125,7 @@ function copiesSource(stage: Stage): boolean {
   return stage.instructions.some((i) => {
     const keyword = i.getKeyword().toUpperCase();
     if (keyword !== "COPY" && keyword !== "ADD") return false;
-    if (keyword === "COPY" && (i as Copy).getFromFlag()) return false;
+    if (keyword === "COPY" && fromFlag(i as Copy)) return false;
     const sources = i.getArguments().slice(0, -1).map((a) => a.getValue().replace(/^["[\s]+|["\],\s]+$/g, ""));
     return sources.some((src) => !MANIFEST.test(src) && !/^https?:/.test(src));
   });

@@ -58,7 +58,7 @@ export function stagesOf(df: Dockerfile): Stage[] {
     }
     current.instructions.push(ins);
     if (keyword === "COPY") {
-      const ref = (ins as Copy).getFromFlag()?.getValue()?.toLowerCase();
+      const ref = fromFlag(ins as Copy)?.toLowerCase();
       if (!ref) continue;
       const source = byName.get(ref) ?? (/^\d+$/.test(ref) ? stages[Number(ref)] : undefined);
       // The last argument is the destination; flags are not arguments.
@@ -67,6 +67,15 @@ export function stagesOf(df: Dockerfile): Stage[] {
     }
   }
   return stages;
+}
+
+/**
+ * The stage or image a `COPY --from=` reads. dockerfile-ast's `getFromFlag()` answers only when `--from` is the
+ * sole flag, and `COPY --from=builder --chown=app:app /app/.venv /app/.venv` is the common form: read the flags.
+ */
+export function fromFlag(copy: Copy): string | null {
+  const flag = copy.getFlags().find((f) => f.getName().toLowerCase() === "from");
+  return flag?.getValue() ?? null;
 }
 
 /** `${NAME}`, `${NAME:-default}` and `$NAME` in a FROM line, from the global ARG defaults; unknown names stay. */

@@ -307,6 +307,25 @@ describe("C10 Dockerfile", () => {
     ]);
   });
 
+  it("reads COPY --from among other flags, and shows the copy that carries the packages", async () => {
+    const c10 = item(
+      await auditFiles({
+        "app/main.py": APP,
+        "Dockerfile": [
+          "FROM python:3.12-slim AS builder",
+          "RUN useradd app && python -m venv /app/.venv && /app/.venv/bin/pip install -r requirements.txt",
+          "FROM python:3.12-slim",
+          "COPY --from=builder /etc/passwd /etc/passwd",
+          "COPY --chown=app:app --from=builder /app/.venv /app/.venv",
+          "USER app",
+          "",
+        ].join("\n"),
+      }),
+      "C10",
+    );
+    expect(lines(c10)).toContain("Dockerfile:5 the final stage copies `/app/.venv` from `builder`, which installs Python packages (line 2)");
+  });
+
   it("picks the Dockerfile that builds the Python app among several", async () => {
     const c10 = item(
       await auditFiles({
