@@ -371,6 +371,11 @@ export function scopesMatching(mod: ModuleInfo, pattern: RegExp): Scope[] {
   return state.scopes.filter((s) => found.has(s));
 }
 
+/** The scope whose own code holds a position of a module's text. */
+export function scopeOf(mod: ModuleInfo, at: number): Scope {
+  return scopeAt(lazyState.get(mod)!.scopes, at);
+}
+
 /** The facts of several scopes of one module together, each list in source order. */
 export function factsOfScopes(scopes: readonly Scope[]): ScopeFacts {
   if (scopes.length === 1) return factsOf(scopes[0]!);
@@ -422,6 +427,14 @@ function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () =
   });
 }
 
+const decoratorLines = new WeakMap<ModuleInfo, boolean>();
+
+function hasDecoratorLine(mod: ModuleInfo): boolean {
+  let has = decoratorLines.get(mod);
+  if (has === undefined) decoratorLines.set(mod, (has = /^[ \t\f]*@/m.test(mod.file.content)));
+  return has;
+}
+
 /** `def name(` / `class Name(` read from the text at the keyword; null when the spelling is unusual. */
 const DEF_NAME = /def[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*[([])/y;
 const CLASS_NAME = /class[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?=[ \t]*[(:[])/y;
@@ -447,6 +460,8 @@ function functionInfo(node: Node, keywordAt: number, outer: Scope, mod: ModuleIn
   lazy(fn, "returns", () => node.childForFieldName("return_type"));
   lazy(fn, "decorators", () => {
     const decorators: Node[] = [];
+    // A decorator starts its line with `@`: a module without one has no decorated function to look up.
+    if (!hasDecoratorLine(mod)) return decorators;
     const decorated = node.parent?.type === "decorated_definition" ? node.parent : null;
     if (decorated) {
       for (const child of decorated.namedChildren) {

@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { type ClassInfo, type Definition, factsOf, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope } from "./module.js";
+import { type ClassInfo, type Definition, type Fact, factsOf, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope, scopeOf } from "./module.js";
 import {
   ANNOTATED,
   ASYNC_SESSIONMAKERS,
@@ -313,9 +313,8 @@ export class ProjectIndex {
         }
       }
       // Routes registered by a call need `X.get(...)(handler)` (a call's closing parenthesis followed by another
-      // call's arguments) or `add_api_route` in the text: most modules have neither, and their calls stay unread.
-      if (!CALL_REGISTRATION_HINT.test(mod.file.content)) continue;
-      for (const fact of mod.calls) {
+      // call's arguments) or `add_api_route` in the text: only the calls found there are read.
+      for (const fact of registrationCalls(mod)) {
         const call = fact.node;
         const callee = call.childForFieldName("function");
         if (!callee) continue;
@@ -874,7 +873,30 @@ export class ProjectIndex {
 }
 
 // A comment runs to the end of its line, so each character has one way to match: no backtracking blow-up.
-const CALL_REGISTRATION_HINT = /\)(?:[\s\\]|#[^\n]*(?:\n|$))*\(|add_api_route|add_api_websocket_route/;
+const CALL_REGISTRATION_HINT = /\)(?:[\s\\]|#[^\n]*(?:\n|$))*\(|\badd_api_(?:websocket_)?route\b/g;
+
+/**
+ * The calls that may register a route: each call of a call (`router.get("/x")(handler)`: the inner call's `)`,
+ * then the outer call's `(`) and each `add_api_route`/`add_api_websocket_route` call, found from the text and
+ * checked against the tree, in source order.
+ */
+function registrationCalls(mod: ModuleInfo): Fact[] {
+  const text = mod.file.content;
+  const found = new Map<number, Fact>();
+  CALL_REGISTRATION_HINT.lastIndex = 0;
+  for (let m = CALL_REGISTRATION_HINT.exec(text); m; m = CALL_REGISTRATION_HINT.exec(text)) {
+    let call: Node | null = null;
+    if (m[0].startsWith(")")) {
+      const at = m.index + m[0].length - 1;
+      const paren = mod.root.descendantForIndex(at, at + 1);
+      call = paren?.type === "(" ? (paren.parent?.parent ?? null) : null;
+    } else {
+      call = mod.root.descendantForIndex(m.index, m.index + m[0].length)?.parent?.parent ?? null;
+    }
+    if (call?.type === "call" && !found.has(call.id)) found.set(call.id, { node: call, scope: scopeOf(mod, call.startIndex) });
+  }
+  return [...found.values()].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
 
 function tagOfTypeName(q: string): ValueTag | null {
   if (SYNC_SESSION_TYPES.has(q)) return q.endsWith("scoped_session") ? "sync-sessionmaker" : "sync-session";

@@ -152,7 +152,7 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
     (/exit|quit/.test(text) &&
       factsOf(mod.moduleScope).calls.some((c) => /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
     // A loop at module level runs the job on import; a server module that wires an app does not loop there.
-    (!/include_router|add_middleware|\.mount\(/.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
+    (!/include_router|add_middleware|\.mount\(/.test(text) && /^(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
   if (!saysScript) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
   if (!/^\w+$/.test(stem)) return false;

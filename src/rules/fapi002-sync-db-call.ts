@@ -116,16 +116,32 @@ function mayHoldSyncSession(index: ProjectIndex): boolean {
   let may = sessionHintMemo.get(index);
   if (may !== undefined) return may;
   const modules = index.modules.filter((m) => !m.isTest);
-  const targets = modules.flatMap((m) => [...m.imports.values()].map((b) => b.target));
-  may =
-    targets.some((t) => SYNC_SOURCES.includes(t)) ||
-    SYNC_SOURCES.some((source) => {
-      if (!targets.some((t) => source.startsWith(`${t}.`))) return false;
-      const attribute = new RegExp(`\\.\\s*${source.slice(source.lastIndexOf(".") + 1)}\\b`);
-      return modules.some((m) => attribute.test(m.file.content));
-    });
+  // Last segments reachable by attribute from an imported package (`sa` -> `sa.orm.Session`), found in one pass.
+  const reachable = new Set<string>();
+  may = false;
+  for (const m of modules) {
+    for (const b of m.imports.values()) {
+      if (SYNC_SOURCE_SET.has(b.target)) may = true;
+      for (const last of SYNC_BELOW.get(b.target) ?? []) reachable.add(last);
+    }
+  }
+  if (!may && reachable.size > 0) {
+    const attribute = new RegExp(`\\.\\s*(?:${[...reachable].join("|")})\\b`);
+    may = modules.some((m) => attribute.test(m.file.content));
+  }
   sessionHintMemo.set(index, may);
   return may;
+}
+
+const SYNC_SOURCE_SET = new Set(SYNC_SOURCES);
+/** Every package path above a sync source, with the last segments of the sources below it. */
+const SYNC_BELOW = new Map<string, string[]>();
+for (const source of SYNC_SOURCES) {
+  const parts = source.split(".");
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join(".");
+    SYNC_BELOW.set(prefix, [...(SYNC_BELOW.get(prefix) ?? []), parts[parts.length - 1]!]);
+  }
 }
 
 function isSyncSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node | null): boolean {
