@@ -66,30 +66,34 @@ export const fapi002: Rule = {
     const hits: RuleHit[] = [];
     const sessions = mayHoldSyncSession(index);
     for (const { module, fn, fact, call, awaited } of loopCalls(index)) {
-      if (awaited && !sessions) continue;
+      // An awaited call never fires: an awaited session method means the session is really an async one, and the
+      // other cases need a call that runs synchronously.
+      if (awaited) continue;
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const where = `\`async def ${fn.name}\``;
       const method = callee.type === "attribute" ? (callee.childForFieldName("attribute")?.text ?? "") : "";
-      const sessionMethod = sessions && callee.type === "attribute" && isSessionReceiver(index, module, fact.scope, callee, method);
-      if (sessionMethod) {
-        if (QUERY_METHODS.has(method) && !awaited) {
-          hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${where} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
-        }
+      // A method of the session itself is case 1 or nothing: it is neither a driver call nor a callee the session
+      // is handed to. Worked out only when it decides something, since it follows the receiver through the index.
+      let onSession: boolean | undefined;
+      const sessionMethod = () => (onSession ??= sessions && callee.type === "attribute" && isSessionReceiver(index, module, fact.scope, callee, method));
+      if (QUERY_METHODS.has(method) && sessionMethod()) {
+        hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${where} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
         continue;
       }
-      if (awaited) continue;
       const qualified = index.qualify(module, callee);
       const q = qualified && index.canonical(qualified, module);
       if (q && SYNC_DRIVERS.has(q)) {
-        hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
+        if (!sessionMethod()) {
+          hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
+        }
         continue;
       }
       if (!sessions) continue;
       const args = callArguments(call);
       const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, fact.scope, a));
       // `tasks.add_task(crud.cleanup, db)`: the session goes to a callable that runs off the loop.
-      if (session && !index.isOffloaded(module, session, fact.scope) && !isInertCallee(index, module, fact.scope, callee, q)) {
+      if (session && !index.isOffloaded(module, session, fact.scope) && !isInertCallee(index, module, fact.scope, callee, q) && !sessionMethod()) {
         hits.push({
           module,
           node: call,
@@ -103,8 +107,8 @@ export const fapi002: Rule = {
 
 /**
  * Every sync session starts from `Session`, `sessionmaker` or `scoped_session` imported from SQLAlchemy or SQLModel
- * (or FastAPI-SQLAlchemy's `db.session`) somewhere in the project: a tag comes only from a qualified name, and a qualified name outside the project only
- * from an import. So either some module imports one of them by name (aliases and re-exports included: the first
+ * (or FastAPI-SQLAlchemy's `db.session`) somewhere in the project: a tag comes only from a qualified name, and a
+ * qualified name outside the project only from an import. So either some module imports one of them by name (aliases and re-exports included: the first
  * import still names it), or imports a package above them (`import sqlalchemy as sa`) while some module reaches
  * them by attribute (`sa.orm.Session`). A project with neither, like a fully async one, holds no sync session:
  * skip following every call's receiver and arguments through the index.
