@@ -90,6 +90,8 @@ export const fapi002: Rule = {
         continue;
       }
       if (!sessions) continue;
+      // Builtins and logging calls never fire whatever they are given: do not read their arguments.
+      if (isInertCallee(index, module, fact.scope, callee, q, false)) continue;
       const args = callArguments(call);
       const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, fact.scope, a));
       // `tasks.add_task(crud.cleanup, db)`: the session goes to a callable that runs off the loop.
@@ -170,14 +172,18 @@ function isSessionReceiver(index: ProjectIndex, mod: ModuleInfo, scope: Scope, c
   return tag === "sync-session" || (tag === "sync-sessionmaker" && QUERY_METHODS.has(method));
 }
 
-/** Calls that take a session without querying through it (see the docs' decisions). */
-function isInertCallee(index: ProjectIndex, mod: ModuleInfo, scope: Scope, callee: Node, q: string | null): boolean {
+/**
+ * Calls that take a session without querying through it (see the docs' decisions). `projectAsync: false` leaves
+ * out the costlier lookup of a project `async def`, for a first cheap check.
+ */
+function isInertCallee(index: ProjectIndex, mod: ModuleInfo, scope: Scope, callee: Node, q: string | null, projectAsync = true): boolean {
   if (q && INERT_MODULES.some((m) => q.startsWith(m))) return true;
   if (callee.type === "attribute") {
     const method = callee.childForFieldName("attribute")?.text ?? "";
     const obj = callee.childForFieldName("object");
     if (LOG_METHODS.has(method) && obj && /log/i.test(obj.text)) return true;
   }
+  if (!projectAsync) return false;
   const fn = index.functionFor(mod, callee, scope);
   return !!fn && fn.isAsync;
 }
