@@ -23,6 +23,8 @@ const NOT_SECRET_SUFFIX = new RegExp(
     "|mode|kind|version|domain|issuer|location|secure|httponly|scope|scopes|fmt|format|cache_key|lock_key|redis_key|cookie_key|token_key" +
     // Keys something about a token is stored under (`_token_metadata_key = "tokens"`, `MCP_TOKEN_REFRESH_KEY`).
     "|metadata_key|refresh_key|storage_key|store_key|state_key|field_key|dict_key|config_key|settings_key" +
+    // What a secret looks like in docs and snippets (`OAUTH_TOKEN_PLACEHOLDER = "hf_..."`).
+    "|placeholder" +
     // A model or a check that concerns a key (`GOOGLE_MODEL_FOR_API_KEY_CHECK = "gemini-2.0-flash-lite"`).
     "|check|model)$",
 );
@@ -146,12 +148,21 @@ function isSetting(value: string): boolean {
 /**
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long),
- * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`) and its kin (`"no-auth"`, `"no-key"`), or tokenizer markup such as
- * `"</s>"`, `"<|endoftext|>"`, `"[PAD]"`. None of them grants access to anything. Placeholders
+ * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`) and its kin (`"no-auth"`,
+ * `"no-key"`), a shortened display or substitution marker, or tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
+ * `"[PAD]"`. None of them grants access to anything. Placeholders
  * such as `"changethis"` or `"dummy"` still fire: they ship.
  */
 function isStandIn(value: string): boolean {
-  return !/[A-Za-z0-9]/.test(value) || [...value].length === 1 || /^(EMPTY|not[-_ ]?needed|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) || /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value);
+  return (
+    !/[A-Za-z0-9]/.test(value) ||
+    [...value].length === 1 ||
+    /^(EMPTY|not[-_ ]?needed|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
+    // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
+    /(\.\.\.|…)$/.test(value) ||
+    /^([!#%@$~^*=+_-]{1,3})[A-Z][A-Z0-9_]*\1$/.test(value) ||
+    /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value)
+  );
 }
 
 /** A redaction mask (`"******"`, `"•••"`): what a secret is displayed as, not the secret. */
