@@ -725,7 +725,7 @@ export class ProjectIndex {
         const param = s.fn.params.find((p) => p.name === n.text);
         if (param) return param.annotation ? this.classFor(mod, unwrapType(param.annotation)) : null;
       }
-      const local = this.localBinding(mod, s, n.text, n.startIndex);
+      const local = this.localBinding(s, n.text, n.startIndex);
       if (local !== undefined) return local ? this.instanceClass(mod, s, local, depth + 1) : null;
       if (s.kind === "module") break;
     }
@@ -771,7 +771,7 @@ export class ProjectIndex {
         const param = s.fn.params.find((p) => p.name === name);
         if (param) return this.parameterTag(s.fn, param, depth + 1);
       }
-      const local = this.localBinding(mod, s, name, before);
+      const local = this.localBinding(s, name, before);
       if (local !== undefined) return local ? this.valueTag(mod, s, local, depth + 1) : null;
     }
     return this.moduleNameTag(mod, name, depth);
@@ -786,7 +786,7 @@ export class ProjectIndex {
     const cutoffs = this.cutoffs;
     let tag: ValueTag | null = null;
     // At module level the last binding counts wherever the name is read (functions run after the module loaded).
-    const local = this.localBinding(mod, mod.moduleScope, name, 0);
+    const local = this.localBinding(mod.moduleScope, name, 0);
     if (local !== undefined) tag = local ? this.valueTag(mod, mod.moduleScope, local, depth + 1) : null;
     else {
       const r = this.resolveSymbol(this.qualifyName(mod, name) ?? "", mod);
@@ -797,10 +797,11 @@ export class ProjectIndex {
   }
 
   /**
-   * The value last bound to a name in a scope before a position: undefined when the scope does not bind it,
-   * null when it binds it to something we cannot follow (tuple unpacking, for targets).
+   * The value last bound to a name in a scope before a position (`x = value`, `a = x = value`, `with v as x`; at
+   * module level the position does not matter): undefined when the scope does not bind it, null when it binds it
+   * to something we cannot follow (tuple unpacking, for targets).
    */
-  private localBinding(mod: ModuleInfo, scope: Scope, name: string, before: number): Node | null | undefined {
+  localBinding(scope: Scope, name: string, before: number): Node | null | undefined {
     const list = this.bindingsOf(scope).get(name);
     if (!list) return undefined;
     let found: Node | null | undefined;

@@ -158,7 +158,7 @@ function isValidationException(index: ProjectIndex, fn: FunctionInfo, expr: Node
   }
   if (n.type === "identifier") {
     // `bad = HTTPException(400, ...)` earlier in the handler, or a module-level exception.
-    const local = lastLocalBinding(fn, n.text, before);
+    const local = index.localBinding(fn.scope, n.text, before);
     if (local) return isValidationException(index, fn, local, before, depth + 1);
   }
   if (n.type === "identifier" || n.type === "attribute") {
@@ -202,12 +202,3 @@ function isFastapiName(qualified: string, name: string): boolean {
   return (qualified.startsWith("fastapi.") || qualified.startsWith("starlette.")) && qualified.endsWith(`.${name}`);
 }
 
-function lastLocalBinding(fn: FunctionInfo, name: string, before: number): Node | null {
-  let found: Node | null = null;
-  for (const fact of factsOf(fn.scope).assignments) {
-    if (fact.node.startIndex >= before) continue;
-    const left = fact.node.childForFieldName("left");
-    if (left?.type === "identifier" && left.text === name) found = fact.node.childForFieldName("right");
-  }
-  return found;
-}

@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { factsOf, type ModuleInfo, type Scope } from "../python/module.js";
+import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
@@ -141,7 +141,7 @@ function nameIsPath(index: ProjectIndex, mod: ModuleInfo, scope: Scope, name: st
         return !!q && PATH_TYPES.has(q);
       }
     }
-    const bound = lastAssignment(mod, s, name, s.kind === "module" ? Number.MAX_SAFE_INTEGER : before);
+    const bound = index.localBinding(s, name, before);
     if (bound !== undefined) return !!bound && isPath(index, mod, s, bound, bound.startIndex, depth + 1);
     if (s.kind === "module") break;
   }
@@ -150,19 +150,3 @@ function nameIsPath(index: ProjectIndex, mod: ModuleInfo, scope: Scope, name: st
   return false;
 }
 
-/** The right side last assigned to `name` in `scope` before a position; undefined when the scope never assigns it. */
-function lastAssignment(mod: ModuleInfo, scope: Scope, name: string, before: number): Node | null | undefined {
-  let found: Node | null | undefined;
-  let foundAt = -1;
-  for (const fact of factsOf(scope).assignments) {
-    const left = fact.node.childForFieldName("left");
-    if (left?.type !== "identifier" || left.text !== name) continue;
-    const at = fact.node.startIndex;
-    if (at >= before || at <= foundAt) continue;
-    foundAt = at;
-    let right = fact.node.childForFieldName("right");
-    while (right?.type === "assignment") right = right.childForFieldName("right");
-    found = right ?? null;
-  }
-  return found;
-}

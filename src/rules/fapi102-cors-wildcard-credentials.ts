@@ -115,12 +115,7 @@ function valueOf(index: ProjectIndex, mod: ModuleInfo, scope: Scope, node: Node,
   if (depth > MAX_DEPTH) return null;
   const n = unparen(node);
   if (n.type === "identifier" && scope.kind !== "module") {
-    let found: Node | null = null;
-    for (const fact of factsOf(scope).assignments) {
-      if (fact.node.startIndex >= before) continue;
-      const left = fact.node.childForFieldName("left");
-      if (left?.type === "identifier" && left.text === n.text) found = fact.node.childForFieldName("right");
-    }
+    const found = index.localBinding(scope, n.text, before);
     if (found) return { mod, scope, value: found };
     if (scope.fn?.params.some((p) => p.name === n.text)) return null;
   }
