@@ -93,21 +93,8 @@ function isCors(index: ProjectIndex, mod: ModuleInfo, node: Node | null): boolea
 
 /** The qualified name, followed through project modules that re-export it (`from .cors import CORSMiddleware`). */
 function canonical(index: ProjectIndex, mod: ModuleInfo, node: Node): string | null {
-  let q = index.qualify(mod, node);
-  for (let depth = 0; q && depth < MAX_DEPTH; depth++) {
-    const parts = q.split(".");
-    let next: string | null = null;
-    for (let cut = parts.length - 1; cut >= 1 && !next; cut--) {
-      const owner = index.findModule(parts.slice(0, cut).join("."), mod);
-      if (!owner) continue;
-      const imp = owner.imports.get(parts[cut]!);
-      if (imp && imp.target !== q) next = [imp.target, ...parts.slice(cut + 1)].join(".");
-      else break;
-    }
-    if (!next) return q;
-    q = next;
-  }
-  return q;
+  const q = index.qualify(mod, node);
+  return q && index.canonical(q, mod);
 }
 
 /** The value a name stands for: the last binding in the call's scope before it, else the module-level definition. */
