@@ -4,7 +4,7 @@ import type { ProjectIndex } from "../python/project-index.js";
 import { ANNOTATED } from "../python/names.js";
 import { argument, callArguments, genericParts, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { assignedLiterals, credentialLiteral, envRead, isSampleDataPath, isSecretName, namesAField, namesItself } from "./fapi003-secrets.js";
+import { assignedLiterals, credentialLiteral, envRead, isPlaceholderMarker, isSampleDataPath, isSecretName, namesAField, namesItself } from "./fapi003-secrets.js";
 
 const JWT_CALLS = new Set([
   "jwt.encode",
@@ -174,7 +174,7 @@ function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void 
       const [lit, other] = credentialLiteral(a) ? [a, b] : credentialLiteral(b) ? [b, a] : [null, null];
       if (!lit || !other) continue;
       const name = targetName(other);
-      if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit)) continue;
+      if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit) || isPlaceholderMarker(stringLiteral(lit)?.value ?? "")) continue;
       add(mod, cmp, `\`${name}\` is checked against a hardcoded value: verify credentials in a Security dependency against configured secrets`);
       break;
     }

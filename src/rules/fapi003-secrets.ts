@@ -26,7 +26,11 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // What a secret looks like in docs and snippets (`OAUTH_TOKEN_PLACEHOLDER = "hf_..."`).
     "|placeholder" +
     // A model or a check that concerns a key (`GOOGLE_MODEL_FOR_API_KEY_CHECK = "gemini-2.0-flash-lite"`).
-    "|check|model)$",
+    "|check|model" +
+    // How a secret is hashed or handled, and code or markup that deals with one: `API_KEY_HASH_ITERATIONS`,
+    // `API_KEY_HASH_SALT` (a salt is public by design), `_PASSWORD_FIELD_JS`, `SECRET_MASK_CSS_RULE`,
+    // `raw_secret_handling`, `secret_scan_status`, `_SECRET_WORDS` (a word list), `SECRET_REFUSAL_SENTINEL`.
+    "|iterations|rounds|salt|js|css|html|sql|xpath|selector|attribute|rule|filter|handling|status|sentinel|words|redacted)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -59,8 +63,11 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n) && !ABSENT_MARKER.test(n);
 }
 
-/** A name for a credential's absence or failure (`MISSING_ACCESS_TOKEN`, `INVALID_API_KEY`): it holds a marker. */
-const ABSENT_MARKER = /^_?(missing|no|null|none|invalid|expired|revoked)_/;
+/**
+ * A name for a credential's absence or failure (`MISSING_ACCESS_TOKEN`, `INVALID_API_KEY`), or for the placeholder
+ * that stands for an unset one (`PLACEHOLDER_SECRET_KEY`): it holds a marker.
+ */
+const ABSENT_MARKER = /^_?(missing|no|null|none|invalid|expired|revoked|placeholder)_/;
 
 /**
  * A value that spells the last word of the name it is given to (`PK_TOKEN = "token"`, `FIELD_SECRET = "secret"`):
@@ -103,7 +110,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value)) return null;
   return unparen(node);
 }
 
@@ -113,7 +120,9 @@ export function credentialLiteral(node: Node | null): Node | null {
  */
 function isLabel(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+$/.test(value)) return false;
-  if (/^[A-Z0-9_]+$/.test(value)) return SECRET_NAME.test(value.toLowerCase());
+  // An upper-case identifier names an environment variable or a stored secret (`"SKYVERN_BITWARDEN_CLIENT_ID"`);
+  // placeholders written that way (`"CHANGE_ME"`, `"YOUR_API_KEY"`) are values that ship, and still fire.
+  if (/^[A-Z0-9_]+$/.test(value)) return SECRET_NAME.test(value.toLowerCase()) || !value.toLowerCase().split("_").some((w) => PLACEHOLDER_WORDS.has(w));
   return value.split("_").every((w) => LABEL_WORDS.has(w));
 }
 
@@ -178,9 +187,42 @@ function isKeyTemplate(value: string): boolean {
   return /(^|[^{])\{[A-Za-z_][A-Za-z0-9_]*\}($|[^}])|%\(\w+\)s|%s/.test(value);
 }
 
-/** A sentence (`"No token found"`, `"Invalid password"`): a message, not a credential. */
+/**
+ * A sentence (`"No token found"`, `"Invalid password"`, `"DO NOT SHARE THE RAW PASSWORD"`, `"[credentials
+ * redacted]"`): a message, not a credential. Three or more short words make a sentence unless one of them says
+ * placeholder (`"please change me"`, `"your secret here"`: those ship as the secret); a PEM block is a key.
+ */
 function isProse(value: string): boolean {
-  return /^[A-Z][a-z']*(\s+\S+)+$/.test(value);
+  if (/^[A-Z][a-z']*(\s+\S+)+$/.test(value)) return true;
+  if (value.includes("-----BEGIN")) return false;
+  const words = value.split(/\s+/);
+  return (
+    words.length >= 3 &&
+    words.every((w) => w.length <= 20) &&
+    !words.some((w) => PROSE_PLACEHOLDERS.has(w.toLowerCase().replace(/[^a-z]/g, "")))
+  );
+}
+
+const PROSE_PLACEHOLDERS = new Set(["your", "change", "changeme", "changethis", "replace", "dummy", "example", "sample", "fake", "placeholder", "insecure", "default", "here", "secret", "test", "demo"]);
+
+/**
+ * A regular expression (`r"[A-Za-z0-9-]+"`, `r"password|passwd|token"`, `r"(?i)bearer\s+\S+"`): a pattern that
+ * finds secrets or tokens in text, not one. Credentials have no character classes with quantifiers, regex
+ * escapes or groups, nor three bare words joined by `|`.
+ */
+function isPattern(value: string): boolean {
+  if (/\[[^\]]{1,80}\][+*?{]|\\[dwsbDWSB]|\(\?[:P<=!i]/.test(value)) return true;
+  const alternatives = value.replace(/^\(|\)$/g, "").split("|");
+  return alternatives.length >= 3 && alternatives.every((a) => /^[\w\[\] ?-]{1,30}$/.test(a));
+}
+
+/**
+ * The placeholder an unset secret holds (`"PLACEHOLDER"`, `"fillmein"`, `"changeme"`): comparing a secret with it
+ * asks whether it was configured, not whether a caller knows it. The default that ships is reported where it is
+ * assigned.
+ */
+export function isPlaceholderMarker(value: string): boolean {
+  return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?set|unset)$/i.test(value.trim());
 }
 
 const SECRET_WRAPPERS = new Set([
