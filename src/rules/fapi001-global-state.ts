@@ -46,11 +46,13 @@ export const fapi001: Rule = {
   },
   check({ index }) {
     const hits: RuleHit[] = [];
-    const lifecycle = lifecycleFunctions(index);
+    // Worked out on the first mutation found: most modules mutate no module-level container.
+    let lifecycle: Set<FunctionInfo> | null = null;
+    const lifecycleOf = () => (lifecycle ??= lifecycleFunctions(index));
     const importTime = new Map<FunctionInfo, FunctionUse>();
     for (const mod of index.modules) {
       if (mod.isTest || isSampleDataPath(mod.file.path) || isScriptModule(index, mod)) continue;
-      hits.push(...mutatedContainers(index, mod, lifecycle, importTime), ...globalStatements(mod), ...openedSessions(index, mod));
+      hits.push(...mutatedContainers(index, mod, lifecycleOf, importTime), ...globalStatements(mod), ...openedSessions(index, mod));
     }
     return hits;
   },
@@ -123,8 +125,11 @@ function isContainer(index: ProjectIndex, mod: ModuleInfo, value: Node): boolean
 function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
   const out = new Set<FunctionInfo>();
   for (const mod of index.modules) {
+    // Both decorator forms name their method in the text; reading every function's decorators costs WASM calls.
+    const decorated = /\bon_event\b|\blistens_for\b/.test(mod.file.content);
     for (const fn of mod.functions) {
       if (fn.name === "__init_subclass__") out.add(fn);
+      if (!decorated) continue;
       for (const dec of fn.decorators) {
         const callee = dec.type === "call" ? dec.childForFieldName("function") : null;
         if (callee?.type === "attribute" && callee.childForFieldName("attribute")?.text === "on_event") out.add(fn);
@@ -171,14 +176,14 @@ function inLifecycle(scope: Scope, lifecycle: Set<FunctionInfo>): boolean {
   return false;
 }
 
-function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: Set<FunctionInfo>, importTime: Map<FunctionInfo, FunctionUse>): RuleHit[] {
+function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: () => Set<FunctionInfo>, importTime: Map<FunctionInfo, FunctionUse>): RuleHit[] {
   const containers = moduleContainers(index, mod);
   if (containers.size === 0) return [];
   const mutated = new Map<string, string>();
   const note = (target: Node | null, scope: Scope, how: string) => {
     const name = rootName(target);
     if (!name || !containers.has(name) || mutated.has(name)) return;
-    if (!inFunction(scope) || isShadowed(scope, name) || inLifecycle(scope, lifecycle)) return;
+    if (!inFunction(scope) || isShadowed(scope, name) || inLifecycle(scope, lifecycle())) return;
     if (holdsTaskReferences(mod, name) || runsAtImportOnly(index, scope, importTime)) return;
     const fn = functionName(scope);
     mutated.set(name, fn ? `${how} in \`${fn}()\`` : how);
