@@ -8,6 +8,7 @@ import {
   fromFlag,
   installExcerpt,
   isPythonImage,
+  isPythonServerImage,
   isRootUser,
   isSlimImage,
   lineage,
@@ -44,9 +45,10 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
     if (!facts.hasApp) return itemResult(ctx, "C10", "not_applicable", [{ note: "no app and no Dockerfile" }], null);
     return itemResult(ctx, "C10", "fail", [{ note: "the project has an app but no Dockerfile (or Containerfile)" }], fix);
   }
+  const appPaths = mainAppPaths(facts);
   const ranked = configs.dockerfiles
     .map((d) => ({ d, stages: stagesOf(d.dockerfile) }))
-    .map((x) => ({ ...x, score: score(x.stages) }))
+    .map((x) => ({ ...x, score: score(x.stages, x.d.file.path, appPaths) }))
     .sort((a, b) => b.score - a.score || depth(a.d) - depth(b.d) || (a.d.file.path < b.d.file.path ? -1 : 1));
   const chosen = ranked[0]!;
   const file = chosen.d.file.path;
@@ -102,20 +104,71 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
 }
 
 /**
- * How surely a Dockerfile builds the Python app: installs Python packages (4), runs a Python server (2), Python base
- * (1). Among those, one that starts something else (`CMD ["sh", "entrypoint.sh"]`, 1) and copies more than the
- * dependency manifests (1) is the app's image rather than a base image holding only the dependencies.
+ * How surely a Dockerfile builds the Python app: installs Python packages (4), runs a Python server (2, also from a
+ * server image such as `tiangolo/uvicorn-gunicorn-fastapi`), Python base (1). Among those, one that starts something
+ * else (`CMD ["sh", "entrypoint.sh"]`, 1) and copies more than the dependency manifests (1) is the app's image rather
+ * than a base image holding only the dependencies. One that copies the module defining the `FastAPI()` app (8) builds
+ * that app, where the others of a monorepo build its bots, workers and tools.
  */
-function score(stages: Stage[]): number {
+function score(stages: Stage[], path: string, appPaths: string[]): number {
   let s = 0;
   if (stages.some((st) => pythonInstall(st))) s += 4;
-  const runsPython = stages.some((st) => pythonCommand(st));
+  const runsPython = stages.some((st) => pythonCommand(st) || isPythonServerImage(st.image));
   if (runsPython) s += 2;
   if (stages.some((st) => isPythonImage(st.image))) s += 1;
   if (s === 0) return 0;
   if (!runsPython && stages.some((st) => st.instructions.some((i) => /^(CMD|ENTRYPOINT)$/i.test(i.getKeyword())))) s += 1;
   if (stages.some(copiesSource)) s += 1;
+  if (stages.some((st) => copiesApp(st, path, appPaths))) s += 8;
   return s;
+}
+
+/**
+ * The modules defining "the Python app": among the apps not mounted into another, those whose folder holds the most
+ * HTTP routes (khoj's server, not the one-route telemetry service next to it).
+ */
+function mainAppPaths(facts: AuditContext["facts"]): string[] {
+  const apps = facts.apps.filter((a) => !a.mounted);
+  const folder = (path: string) => path.split("/").slice(0, -1).join("/");
+  const routesUnder = (dir: string) => facts.httpRoutes.filter((r) => dir === "" || r.module.file.path.startsWith(`${dir}/`)).length;
+  const weighed = apps.map((a) => ({ path: a.module.file.path, routes: routesUnder(folder(a.module.file.path)) }));
+  const most = Math.max(0, ...weighed.map((w) => w.routes));
+  return weighed.filter((w) => w.routes === most).map((w) => w.path);
+}
+
+/**
+ * Whether a `COPY`/`ADD` from the build context brings in one of the app modules. The build context is not written
+ * in the Dockerfile (compose files and CI set it), so a source counts when it names an app module's path or a folder
+ * above it relative to the Dockerfile's folder or to any folder above that (`COPY ./backend/main.py` from the root,
+ * `COPY ./app` from `users/` for `users/docker/backend.dockerfile`); `COPY . .` copies every app.
+ */
+function copiesApp(stage: Stage, dockerfilePath: string, appPaths: string[]): boolean {
+  if (appPaths.length === 0) return false;
+  const dirs = dockerfilePath.split("/").slice(0, -1);
+  const bases = dirs.map((_, i) => dirs.slice(0, dirs.length - i).join("/")).concat([""]);
+  return contextSources(stage).some((src) => {
+    const rel = src.replace(/^\.\/+/, "").replace(/\/+$/, "").replace(/\/\*.*$/, "");
+    if (rel === "" || rel === "." || rel.startsWith("/") || rel.includes("..")) return rel === "" || rel === ".";
+    return bases.some((base) => {
+      const full = base ? `${base}/${rel}` : rel;
+      return appPaths.some((p) => p === full || p.startsWith(`${full}/`));
+    });
+  });
+}
+
+/** The build-context sources of a stage's `COPY`/`ADD` instructions (not `COPY --from=`, not URLs). */
+function contextSources(stage: Stage): string[] {
+  const out: string[] = [];
+  for (const i of stage.instructions) {
+    const keyword = i.getKeyword().toUpperCase();
+    if (keyword !== "COPY" && keyword !== "ADD") continue;
+    if (keyword === "COPY" && fromFlag(i as Copy)) continue;
+    for (const a of i.getArguments().slice(0, -1)) {
+      const src = a.getValue().replace(/^["[\s]+|["\],\s]+$/g, "");
+      if (!src.startsWith("--") && !/^https?:/.test(src)) out.push(src);
+    }
+  }
+  return out;
 }
 
 const MANIFEST = /(^|\/)(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|Pipfile(\.lock)?|requirements[\w.-]*\.(txt|in)|setup\.(py|cfg)|README[\w.]*|LICENSE[\w.]*)$/i;

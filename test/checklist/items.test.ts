@@ -344,6 +344,33 @@ describe("C10 Dockerfile", () => {
     ]);
   });
 
+  it("picks the Dockerfile that copies the app's code over a bot's or a worker's in a monorepo", async () => {
+    const files = {
+      "backend/main.py": APP,
+      "bot/bot.py": "import discord\n",
+      "docker/Dockerfile.bot": 'FROM python:3.10-slim\nCOPY ./bot /app\nRUN pip install -r requirements.txt\nCMD ["python", "-m", "bot"]\n',
+      "docker/Dockerfile.backend": [
+        "FROM tiangolo/uvicorn-gunicorn-fastapi:python3.10",
+        "COPY ./backend/requirements.txt /app/requirements.txt",
+        "RUN pip install --no-cache-dir -r /app/requirements.txt",
+        "COPY ./backend/main.py /app/main.py",
+        "",
+      ].join("\n"),
+    };
+    expect(lines(item(await auditFiles(files), "C10"))[1]).toBe(
+      "docker/Dockerfile.backend:1 builds the Python app in 1 stage: the final stage (`tiangolo/uvicorn-gunicorn-fastapi:python3.10`, line 1) (other Dockerfiles: docker/Dockerfile.bot)",
+    );
+    // Relative to a build context above the Dockerfile's folder, as compose files set it; the worker image runs
+    // `arq`, the backend image's own CMD starts the server.
+    const shared = "COPY ./requirements.txt /app/requirements.txt\nRUN pip install -r requirements.txt\nCOPY ./app /app/app\n";
+    const services = {
+      "users/app/main.py": APP,
+      "users/docker/worker.dockerfile": `FROM python:3.8-slim\n${shared}CMD ["arq", "app.worker.WorkerSettings"]\n`,
+      "users/docker/backend.dockerfile": `FROM tiangolo/uvicorn-gunicorn-fastapi:python3.8-slim\n${shared}`,
+    };
+    expect(lines(item(await auditFiles(services), "C10"))[1]).toMatch(/^users\/docker\/backend\.dockerfile:1 builds the Python app/);
+  });
+
   it("fails an app without a Dockerfile and one whose Dockerfiles build no Python", async () => {
     expect(lines(item(await auditFiles({ "app/main.py": APP }), "C10"))).toEqual(["fail", "the project has an app but no Dockerfile (or Containerfile)"]);
     expect(lines(item(await auditFiles({ "app/main.py": APP, "web/Containerfile": "FROM nginx:alpine\n" }), "C10"))).toEqual([
