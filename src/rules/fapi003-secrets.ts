@@ -30,17 +30,20 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // How a secret is hashed or handled, and code or markup that deals with one: `API_KEY_HASH_ITERATIONS`,
     // `API_KEY_HASH_SALT` (a salt is public by design), `_PASSWORD_FIELD_JS`, `SECRET_MASK_CSS_RULE`,
     // `raw_secret_handling`, `secret_scan_status`, `_SECRET_WORDS` (a word list), `SECRET_REFUSAL_SENTINEL`.
-    "|iterations|rounds|salt|js|css|html|sql|xpath|selector|attribute|rule|filter|handling|status|sentinel|words|redacted)$",
+    "|iterations|rounds|salt|js|css|html|sql|xpath|selector|attribute|rule|filter|handling|status|sentinel|words|redacted" +
+    // The class or module that stores secrets (`secret_store_class = "storage.secrets.FileSecretsStore"`).
+    "|class|module|impl)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
 const CSRF_TOKEN = /(^|_)csrf_token($|_)/;
 
 /**
- * A tokenizer's special tokens (`eos_token="</s>"`, `DEFAULT_PAD_TOKEN = "[PAD]"`, `image_token`) and the words an
- * agent loop waits for (`termination_token="DONE!"`): "token" in the language-model sense, not a credential.
+ * A tokenizer's special tokens (`eos_token="</s>"`, `DEFAULT_PAD_TOKEN = "[PAD]"`, `image_token`), the words an
+ * agent loop waits for (`termination_token="DONE!"`) and token counts (`MAX_TOKEN = "500"`): "token" in the
+ * language-model sense, not a credential.
  */
-const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|image|img|audio|video|termination)_tokens?($|_)/;
+const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|image|img|audio|video|termination|max|min|num|total|context|prompt|completion|output|input)_tokens?($|_)/;
 
 /** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
 const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
@@ -157,8 +160,8 @@ function isSetting(value: string): boolean {
 /**
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long),
- * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`) and its kin (`"no-auth"`,
- * `"no-key"`), a shortened display or substitution marker, or tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
+ * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its
+ * kin (`"no-auth"`, `"no-key"`), a shortened display or substitution marker, or tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
  * `"[PAD]"`. None of them grants access to anything. Placeholders
  * such as `"changethis"` or `"dummy"` still fire: they ship.
  */
@@ -167,6 +170,8 @@ function isStandIn(value: string): boolean {
     !/[A-Za-z0-9]/.test(value) ||
     [...value].length === 1 ||
     /^(EMPTY|not[-_ ]?needed|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
+    // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
+    /^(lm-studio|ollama|sk-no-key-required)$/.test(value) ||
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
     /(\.\.\.|…)$/.test(value) ||
     /^([!#%@$~^*=+_-]{1,3})[A-Z][A-Z0-9_]*\1$/.test(value) ||
@@ -217,12 +222,12 @@ function isPattern(value: string): boolean {
 }
 
 /**
- * The placeholder an unset secret holds (`"PLACEHOLDER"`, `"fillmein"`, `"changeme"`): comparing a secret with it
+ * The placeholder an unset secret holds (`"PLACEHOLDER"`, `"fillmein"`, `"changeme"`, `"your-api-key"`): comparing a secret with it
  * asks whether it was configured, not whether a caller knows it. The default that ships is reported where it is
  * assigned.
  */
 export function isPlaceholderMarker(value: string): boolean {
-  return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?set|unset)$/i.test(value.trim());
+  return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?set|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(value.trim());
 }
 
 const SECRET_WRAPPERS = new Set([
