@@ -122,7 +122,7 @@ export function isMainGuarded(node: Node): boolean {
  * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
  * (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no app,
  * router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
- * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` at module level, or does
+ * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` or `asyncio.run` at module level, or does
  * its work in a module-level `for`/`while` loop, as batch jobs written top to bottom do). Its globals live for one
  * run of the command, not across requests.
  */
@@ -151,6 +151,10 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
     (/exit|quit/.test(text) &&
       factsOf(mod.moduleScope).calls.some((c) => /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
+    // An event loop started at import (`asyncio.run(main())` at module level): a server module never does that,
+    // the ASGI server runs the loop.
+    (/\b(asyncio|anyio|trio|uvloop)\.run\(/.test(text) &&
+      factsOf(mod.moduleScope).calls.some((c) => /^(asyncio|anyio|trio|uvloop)\.run$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
     // A loop at module level runs the job on import; a server module that wires an app does not loop there.
     (!/include_router|add_middleware|\.mount\(/.test(text) && /^(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
   if (!saysScript) return false;

@@ -41,6 +41,19 @@ describe("FAPI101 and FAPI002 in command-line scripts", () => {
     expect(places(result)).toEqual(["app/main.py:8 FAPI101"]);
   });
 
+  it("leave alone a module that runs its own event loop at import, unless the server imports it", async () => {
+    const job = ["import asyncio", "", "async def main():", '    with open("out.json") as f:', "        f.read()", "", "asyncio.run(main())", ""].join("\n");
+    const result = await scanFiles(
+      {
+        "app/eval/synthesize.py": job,
+        "app/jobs.py": job,
+        "app/main.py": ["from fastapi import FastAPI", "from app import jobs", "", "app = FastAPI()", ""].join("\n"),
+      },
+      { select: ["FAPI101"] },
+    );
+    expect(places(result)).toEqual(["app/jobs.py:4 FAPI101"]);
+  });
+
   it("checks a script-looking module that the server imports", async () => {
     const result = await scanFiles(
       {
