@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { type ClassInfo, type Definition, type Fact, factsOf, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope, scopeOf } from "./module.js";
+import { type ClassInfo, type Definition, type Fact, factsOf, factsOfScopes, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope, scopeOf, scopesMatching } from "./module.js";
 import {
   ANNOTATED,
   ASYNC_SESSIONMAKERS,
@@ -93,6 +93,7 @@ export class ProjectIndex {
   /** How many lookups stopped at MAX_DEPTH: a result computed while this grew is not memoised. */
   private cutoffs = 0;
   private readonly attrTagMemo = new Map<ClassInfo, Map<string, ValueTag | null>>();
+  private readonly stateTagMemo = new Map<string, ValueTag | null>();
   private readonly attrSourceMemo = new Map<ClassInfo, Map<string, AttributeSource[]>>();
 
   constructor(modules: ModuleInfo[]) {
@@ -581,6 +582,9 @@ export class ProjectIndex {
         const cls = enclosingClass(scope);
         return cls ? this.attributeTag(cls, attr, depth + 1) : null;
       }
+      // `request.state.db`, `request.app.state.maker`: what the project stores in that state slot.
+      const slot = stateSlot(n);
+      if (slot) return this.stateTag(slot.owner, slot.name, depth + 1);
       const r = this.resolve(mod, n);
       if (r?.def.kind === "value") return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
       // `db.session` of FastAPI-SQLAlchemy: the request's sync session, reached through a library global.
@@ -588,6 +592,38 @@ export class ProjectIndex {
       if (q && SYNC_SESSION_VALUES.has(this.canonical(q, mod))) return "sync-session";
     }
     return null;
+  }
+
+  /**
+   * What Starlette's state holds under a name: a middleware's `request.state.db = SessionLocal()`, a lifespan's
+   * `app.state.maker = async_sessionmaker(...)`. Every assignment to that slot outside tests (request state and app
+   * state apart, whatever the owner is called) must give the same tag, `None` aside; one we cannot follow gives none.
+   * Built once per slot.
+   */
+  stateTag(owner: "request" | "app", name: string, depth = 0): ValueTag | null {
+    const key = `${owner}:${name}`;
+    if (this.stateTagMemo.has(key)) return this.stateTagMemo.get(key)!;
+    if (this.tooDeep(depth)) return null;
+    this.stateTagMemo.set(key, null);
+    const assigned = new RegExp(`\\.\\s*state\\s*\\.\\s*${name}\\s*(?::[^=\\n]*)?=(?!=)`, "g");
+    const tags = new Set<ValueTag | null>();
+    for (const mod of this.modules) {
+      if (mod.isTest || !mod.file.content.includes(name)) continue;
+      assigned.lastIndex = 0;
+      if (!assigned.test(mod.file.content)) continue;
+      for (const fact of factsOfScopes(scopesMatching(mod, assigned)).assignments) {
+        const left = fact.node.childForFieldName("left");
+        const target = left?.type === "attribute" ? stateSlot(left) : null;
+        if (!target || target.owner !== owner || target.name !== name) continue;
+        let value = fact.node.childForFieldName("right");
+        while (value?.type === "assignment") value = value.childForFieldName("right");
+        if (!value || unparen(value).type === "none") continue;
+        tags.add(this.valueTag(mod, fact.scope, value, depth + 1));
+      }
+    }
+    const tag = tags.size === 1 ? [...tags][0]! : null;
+    this.stateTagMemo.set(key, tag);
+    return tag;
   }
 
   /**
@@ -926,4 +962,19 @@ function enclosingClass(scope: Scope): ClassInfo | null {
     if (s.kind === "class") return s.cls;
   }
   return null;
+}
+
+/**
+ * `<owner>.state.<name>`: a slot of Starlette's request state (`request.state.db`, `websocket.state.user`) or app
+ * state (`app.state.engine`, `request.app.state.engine`).
+ */
+function stateSlot(n: Node): { owner: "request" | "app"; name: string } | null {
+  if (n.type !== "attribute") return null;
+  const name = n.childForFieldName("attribute")?.text;
+  const state = n.childForFieldName("object");
+  if (!name || state?.type !== "attribute" || state.childForFieldName("attribute")?.text !== "state") return null;
+  const owner = state.childForFieldName("object");
+  if (!owner) return null;
+  const last = owner.type === "attribute" ? owner.childForFieldName("attribute")?.text : owner.text;
+  return { owner: last === "app" ? "app" : "request", name };
 }
