@@ -2,6 +2,8 @@ import type { Node } from "web-tree-sitter";
 import type { ClassInfo, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { callArguments, isTrue, stringLiteral, unparen } from "../python/syntax.js";
+import { isMainGuarded, isScriptModule } from "../rules/fapi001-scopes.js";
+import { isSampleDataPath } from "../rules/fapi003-secrets.js";
 import { at, count, itemResult, listed } from "./evidence.js";
 import type { ParsedLoggingConfig } from "./config-files.js";
 import type { IniFile } from "./ini.js";
@@ -23,7 +25,9 @@ const DICT_CONFIG = new Set(["logging.config.dictConfig"]);
  * C09 "Structured Logging": one of `structlog.configure` (or `configure_once`) with a JSON, logfmt or key-value
  * renderer; a python-json-logger `JsonFormatter` (also json-log-formatter's and ecs-logging's) in code, in a
  * `dictConfig` dict, or in a logging config file (YAML, JSON, INI); loguru's `logger.add(..., serialize=True)`; a
- * `logging.Formatter` subclass whose `format` serialises JSON. Evidence lists `print(` calls in non-test code.
+ * `logging.Formatter` subclass whose `format` serialises JSON. Evidence lists `print(` calls in non-test code, leaving
+ * out command-line scripts (FAPI001's test), `if __name__ == "__main__":` blocks, Alembic's `env.py`, and docs,
+ * migrations and sample data: a terminal is where their output belongs.
  * Decisions: the structlog renderer may be created anywhere in the project (projects pick it per environment);
  * a config file names its formatter with `()` or `class`, and a project class named there must itself qualify.
  * Not applicable without an app.
@@ -56,9 +60,13 @@ export function checkC09(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
     if (name) found.push({ file: config.file.path, note: `logging config with the JSON formatter \`${name}\`` });
   }
 
-  const prints = facts.calls.filter((c) => c.q === "builtins.print").map((c) => at(c.module, c.call, "`print(...)`"));
+  // A command-line script, Alembic's env.py, a docs or sample-data file, or a `__main__` block talks to a terminal:
+  // print is right there.
+  const prints = facts.calls
+    .filter((c) => c.q === "builtins.print" && !isSampleDataPath(c.module.file.path) && !ALEMBIC_ENV.test(c.module.file.path) && !isScriptModule(index, c.module) && !isMainGuarded(c.call))
+    .map((c) => at(c.module, c.call, "`print(...)`"));
   const evidence: Evidence[] = found.length > 0 ? found.slice(0, 5) : [{ note: "no structured (JSON or key-value) log output configured" }];
-  if (prints.length > 0) evidence.push(...listed(`${count(prints.length, "`print(` call")} in non-test code bypass logging`, prints, "print calls"));
+  if (prints.length > 0) evidence.push(...listed(`${count(prints.length, "`print(` call")} in the app's code bypass logging`, prints, "print calls"));
   return itemResult(ctx, "C09", found.length > 0 ? "pass" : "fail", evidence, {
     quotes: [{ item: "C09" }],
     nextStep:
@@ -66,6 +74,9 @@ export function checkC09(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
       "python-json-logger's `JsonFormatter`, so each log line is one JSON object; replace `print(` with logger calls.",
   });
 }
+
+/** Alembic's `env.py`, which runs under the `alembic` command. */
+const ALEMBIC_ENV = /(^|\/)alembic\/env\.py$/;
 
 /** Project classes that are JSON formatters: a `logging.Formatter` subclass whose `format` dumps JSON, or a subclass of a JSON formatter. */
 function jsonFormatterClasses(index: ProjectIndex): ClassInfo[] {

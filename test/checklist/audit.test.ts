@@ -152,7 +152,7 @@ describe("a project that misses every item (audit-bad)", () => {
     expect(lines(item(r, "C09"))).toEqual([
       "fail",
       "no structured (JSON or key-value) log output configured",
-      "2 `print(` calls in non-test code bypass logging: app/main.py:15, app/routers/orders.py:23",
+      "2 `print(` calls in the app's code bypass logging: app/main.py:15, app/routers/orders.py:23",
       "app/main.py:15 `print(...)`",
       "app/routers/orders.py:23 `print(...)`",
     ]);

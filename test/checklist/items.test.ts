@@ -275,6 +275,24 @@ describe("C09 structured logging", () => {
     );
     expect(c09.status).toBe("fail");
   });
+
+  it("lists the app's print calls, not those of scripts, __main__ blocks or docs", async () => {
+    const c09 = item(
+      await auditFiles({
+        "app/main.py": `${APP}\n\ndef report(x):\n    print(x)\n\n\nif __name__ == "__main__":\n    print("starting")\n`,
+        "scripts/seed.py": "print('seeding')\n",
+        ".github/scripts/release_notes.py": "import sys\n\nprint(sys.argv)\n",
+        "docs/example.py": "print('hello')\n",
+        "alembic/env.py": "print('migrating')\n",
+      }),
+      "C09",
+    );
+    expect(lines(c09).slice(1)).toEqual([
+      "no structured (JSON or key-value) log output configured",
+      "1 `print(` call in the app's code bypass logging: app/main.py:" + (APP.split("\n").length + 3),
+      "app/main.py:" + (APP.split("\n").length + 3) + " `print(...)`",
+    ]);
+  });
 });
 
 describe("C10 Dockerfile", () => {
