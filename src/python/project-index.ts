@@ -95,6 +95,7 @@ export class ProjectIndex {
   private readonly attrTagMemo = new Map<ClassInfo, Map<string, ValueTag | null>>();
   private readonly stateTagMemo = new Map<string, ValueTag | null>();
   private readonly attrSourceMemo = new Map<ClassInfo, Map<string, AttributeSource[]>>();
+  private readonly attrClassMemo = new Map<ClassInfo, Map<string, ClassInfo | null>>();
 
   constructor(modules: ModuleInfo[]) {
     this.modules = modules;
@@ -587,6 +588,11 @@ export class ProjectIndex {
       if (slot) return this.stateTag(slot.owner, slot.name, depth + 1);
       const r = this.resolve(mod, n);
       if (r?.def.kind === "value") return this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
+      // `repo.session`, `self.repo.session`: what the project class of the object binds to that name.
+      if (attr && !r && (obj?.type === "identifier" || obj?.type === "attribute")) {
+        const owner = this.instanceOf(mod, scope, obj, depth + 1);
+        if (owner) return this.attributeTag(owner, attr, depth + 1);
+      }
       // `db.session` of FastAPI-SQLAlchemy: the request's sync session, reached through a library global.
       const q = r ? null : this.qualify(mod, n);
       if (q && SYNC_SESSION_VALUES.has(this.canonical(q, mod))) return "sync-session";
@@ -754,18 +760,72 @@ export class ProjectIndex {
       const fn = this.functionFor(mod, callee, scope);
       return fn?.returns ? this.classFor(fn.module, unwrapType(fn.returns)) : null;
     }
+    if (n.type === "attribute") {
+      // `self.repo` inside a method: the project class the enclosing class binds `repo` to.
+      const obj = n.childForFieldName("object");
+      const attr = n.childForFieldName("attribute")?.text;
+      if (obj?.type !== "identifier" || (obj.text !== "self" && obj.text !== "cls") || !attr) return null;
+      const cls = enclosingClass(scope);
+      return cls ? this.attributeClass(cls, attr, depth + 1) : null;
+    }
     if (n.type !== "identifier" || n.text === "self" || n.text === "cls") return null;
     for (let s: Scope | null = scope; s; s = s.parent) {
       if (s.kind === "class") continue;
       if (s.kind === "function" && s.fn) {
         const param = s.fn.params.find((p) => p.name === n.text);
-        if (param) return param.annotation ? this.classFor(mod, unwrapType(param.annotation)) : null;
+        if (param) {
+          // `repo: UserRepo`, `repo: Annotated[UserRepo, Depends()]`, `repo: RepoDep`, `repo: UserRepo | None`.
+          const u = param.annotation ? this.unwrapAnnotation(mod, param.annotation, depth + 1) : null;
+          return u?.type ? this.classFor(u.module, u.type) : null;
+        }
       }
       const local = this.localBinding(s, n.text, n.startIndex);
       if (local !== undefined) return local ? this.instanceClass(mod, s, local, depth + 1) : null;
       if (s.kind === "module") break;
     }
     return null;
+  }
+
+  /**
+   * The project class `self.X` holds in the methods of a class, decided like `attributeTag`: declared types
+   * (`X: UserRepo`, `self.X: UserRepo = ...`) when present, else every assigned value but `None` (`self.X =
+   * UserRepo(session)`, an `__init__` parameter annotated `UserRepo`) must give the same class; the nearest project
+   * base class that binds `X` decides for a class that does not.
+   */
+  private attributeClass(cls: ClassInfo, name: string, depth: number): ClassInfo | null {
+    let byName = this.attrClassMemo.get(cls);
+    if (!byName) this.attrClassMemo.set(cls, (byName = new Map()));
+    if (byName.has(name)) return byName.get(name)!;
+    if (this.tooDeep(depth)) return null;
+    byName.set(name, null);
+    let found: ClassInfo | null = null;
+    const sources = this.attributeSources(cls).get(name);
+    if (!sources) {
+      for (const base of cls.bases) {
+        const b = unparen(base);
+        const parent = this.classFor(cls.module, b.type === "subscript" ? b.childForFieldName("value") : b);
+        if (!parent || parent === cls || !this.attributeSources(parent).has(name)) continue;
+        found = this.attributeClass(parent, name, depth + 1);
+        break;
+      }
+    } else {
+      const declared = sources.filter((s) => s.type);
+      const classes = new Set<ClassInfo | null>();
+      if (declared.length) {
+        for (const s of declared) {
+          const u = this.unwrapAnnotation(cls.module, s.type, depth + 1);
+          classes.add(u.type ? this.classFor(u.module, u.type) : null);
+        }
+      } else {
+        for (const s of sources) {
+          if (!s.value || unparen(s.value).type === "none") continue;
+          classes.add(this.instanceOf(cls.module, s.scope, s.value, depth + 1));
+        }
+      }
+      found = classes.size === 1 ? [...classes][0]! : null;
+    }
+    byName.set(name, found);
+    return found;
   }
 
   /**
