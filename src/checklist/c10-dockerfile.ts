@@ -175,13 +175,7 @@ const MANIFEST = /(^|\/)(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|Pipfile
 
 /** A `COPY`/`ADD` from the build context of something other than dependency manifests (`COPY . .`, `COPY app/ app/`). */
 function copiesSource(stage: Stage): boolean {
-  return stage.instructions.some((i) => {
-    const keyword = i.getKeyword().toUpperCase();
-    if (keyword !== "COPY" && keyword !== "ADD") return false;
-    if (keyword === "COPY" && fromFlag(i as Copy)) return false;
-    const sources = i.getArguments().slice(0, -1).map((a) => a.getValue().replace(/^["[\s]+|["\],\s]+$/g, ""));
-    return sources.some((src) => !MANIFEST.test(src) && !/^https?:/.test(src));
-  });
+  return contextSources(stage).some((src) => !MANIFEST.test(src));
 }
 
 function depth(d: ParsedDockerfile): number {

@@ -657,11 +657,7 @@ export class ProjectIndex {
       // `@property def session(self) -> Session`: what the property returns.
       const prop = this.methodOf(cls, name);
       if (prop) return prop.decorators.some((d) => d.text === "property") ? this.functionTag(prop, depth + 1) : null;
-      for (const base of cls.bases) {
-        const b = unparen(base);
-        // `class UserRepo(BaseRepo[User])`: the generic's base class.
-        const parent = this.classFor(cls.module, b.type === "subscript" ? b.childForFieldName("value") : b);
-        if (!parent || parent === cls) continue;
+      for (const parent of this.projectBases(cls)) {
         const t = this.attributeTag(parent, name, depth + 1);
         // The nearest base that binds the name decides, even when what it binds is unknown.
         if (t || this.attributeSources(parent).has(name)) return t;
@@ -786,6 +782,17 @@ export class ProjectIndex {
     return null;
   }
 
+  /** A class's direct base classes that the project defines, nearest first (`class UserRepo(BaseRepo[User])` gives `BaseRepo`). */
+  private projectBases(cls: ClassInfo): ClassInfo[] {
+    const out: ClassInfo[] = [];
+    for (const base of cls.bases) {
+      const b = unparen(base);
+      const parent = this.classFor(cls.module, b.type === "subscript" ? b.childForFieldName("value") : b);
+      if (parent && parent !== cls) out.push(parent);
+    }
+    return out;
+  }
+
   /**
    * The project class `self.X` holds in the methods of a class, decided like `attributeTag`: declared types
    * (`X: UserRepo`, `self.X: UserRepo = ...`) when present, else every assigned value but `None` (`self.X =
@@ -801,13 +808,9 @@ export class ProjectIndex {
     let found: ClassInfo | null = null;
     const sources = this.attributeSources(cls).get(name);
     if (!sources) {
-      for (const base of cls.bases) {
-        const b = unparen(base);
-        const parent = this.classFor(cls.module, b.type === "subscript" ? b.childForFieldName("value") : b);
-        if (!parent || parent === cls || !this.attributeSources(parent).has(name)) continue;
-        found = this.attributeClass(parent, name, depth + 1);
-        break;
-      }
+      // The nearest base that binds the name decides.
+      const parent = this.projectBases(cls).find((p) => this.attributeSources(p).has(name));
+      if (parent) found = this.attributeClass(parent, name, depth + 1);
     } else {
       const declared = sources.filter((s) => s.type);
       const classes = new Set<ClassInfo | null>();
