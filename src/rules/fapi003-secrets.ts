@@ -90,7 +90,8 @@ export function namesItself(name: string, literal: Node): boolean {
 }
 
 /**
- * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`),
+ * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
+ * `documentation/`),
  * database seeds (`seeds/`, `seed.py`, `seed_users.py`, `seeds_load.py`), test data builders (`fixtures/`,
  * `fixtures.py`, `factories/`, `factories.py`) and migrations (`migrations/`, Alembic `versions/`). The
  * credentials they spell are sample rows, not configuration the app runs with.
@@ -99,7 +100,7 @@ export function isSampleDataPath(path: string): boolean {
   const parts = path.split("/");
   const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
   const dirs = parts.slice(0, -1);
-  if (dirs.some((d) => d === "docs" || d === "doc" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed" || d === "migrations")) return true;
+  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed" || d === "migrations")) return true;
   if (dirs.includes("alembic") && dirs.includes("versions")) return true;
   return /^seeds?($|_)|_seeds?$/.test(base) || base === "fixtures" || base === "factories";
 }
@@ -161,7 +162,7 @@ function isSetting(value: string): boolean {
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long),
  * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its
- * kin (`"no-auth"`, `"no-key"`), a shortened display or substitution marker, or tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
+ * kin (`"no-auth"`, `"no-key"`, `"not-set"`), a shortened display or substitution marker, or tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
  * `"[PAD]"`. None of them grants access to anything. Placeholders
  * such as `"changethis"` or `"dummy"` still fire: they ship.
  */
@@ -169,7 +170,7 @@ function isStandIn(value: string): boolean {
   return (
     !/[A-Za-z0-9]/.test(value) ||
     [...value].length === 1 ||
-    /^(EMPTY|not[-_ ]?needed|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
+    /^(EMPTY|not[-_ ]?(needed|set)|unset|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
     // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
     /^(lm-studio|ollama|sk-no-key-required)$/.test(value) ||
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
