@@ -31,6 +31,10 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // `API_KEY_HASH_SALT` (a salt is public by design), `_PASSWORD_FIELD_JS`, `SECRET_MASK_CSS_RULE`,
     // `raw_secret_handling`, `secret_scan_status`, `_SECRET_WORDS` (a word list), `SECRET_REFUSAL_SENTINEL`.
     "|iterations|rounds|salt|js|css|html|sql|xpath|selector|attribute|rule|filter|handling|status|sentinel|words|redacted" +
+    // Where a key comes from, how it is picked, the ARN naming a secret, when a credential was used or rotated, a
+    // log level (`API_KEY_SOURCE = "HEADER"`, `api_key_selection_expression`, `secret_arn`,
+    // `access_key_1_last_used = "N/A"`, `TOKEN_ROUTER_LOG_LEVEL`).
+    "|source|expression|arn|last_used|last_rotated|created_at|updated_at|rotated_at|used_at|issued_at|date|time|timestamp|level" +
     // The class or module that stores secrets (`secret_store_class = "storage.secrets.FileSecretsStore"`).
     "|class|module|impl)$",
 );
@@ -43,7 +47,13 @@ const CSRF_TOKEN = /(^|_)csrf_token($|_)/;
  * agent loop waits for (`termination_token="DONE!"`) and token counts (`MAX_TOKEN = "500"`): "token" in the
  * language-model sense, not a credential.
  */
-const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|image|img|audio|video|termination|max|min|num|total|context|prompt|completion|output|input)_tokens?($|_)/;
+const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|stop|special|sp|image|img|audio|video|termination|max|min|num|total|context|prompt|completion|output|input)_tokens?($|_)/;
+
+/**
+ * Pagination and concurrency tokens (`next_token = "100"`, `continuation_token`, `update_token`): a position in a
+ * listing or a version stamp an API hands back, not a credential; and Cognito's `token_use` claim (`"access"`).
+ */
+const CURSOR_TOKEN = /(^|_)(next|prev|previous|page|pagination|continuation|resume|sync|update|idempotency|client_request|change)_tokens?($|_)|(^|_)token_use$/;
 
 /** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
 const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
@@ -63,7 +73,7 @@ export function normalizeName(name: string): string {
 /** Whether a variable, field, parameter or keyword name says it holds a secret (RULES.md FAPI003). */
 export function isSecretName(name: string): boolean {
   const n = normalizeName(name);
-  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n) && !ABSENT_MARKER.test(n);
+  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n) && !CURSOR_TOKEN.test(n) && !ABSENT_MARKER.test(n);
 }
 
 /**
@@ -86,7 +96,10 @@ export function namesItself(name: string, literal: Node): boolean {
   // Several words, each a word of the name: `_AUTH_ERROR_INVALID_API_KEY = "invalid api key"`,
   // `AWS_ACCESS_KEY_ID_KWARG = "aws_access_key_id"`.
   const valueWords = value.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
-  return valueWords.length > 1 && valueWords.every((w) => words.includes(w));
+  if (valueWords.length > 1 && valueWords.every((w) => words.includes(w))) return true;
+  // The same words in camelCase: `WaitForTaskToken = "waitForTaskToken"`, `PROP_API_KEY_SOURCE = "apiKeySource"`.
+  const camel = /^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(lit.value.trim()) ? normalizeName(lit.value.trim()).split("_") : [];
+  return camel.length > 1 && camel.every((w) => words.includes(w));
 }
 
 /**
@@ -160,11 +173,12 @@ function isSetting(value: string): boolean {
 
 /**
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
- * a single character (`token=... else "0"`, a logprob entry; no credential is one character long),
- * or the marker OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its
- * kin (`"no-auth"`, `"no-key"`, `"not-set"`), a shortened display or substitution marker, or tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
- * `"[PAD]"`. None of them grants access to anything. Placeholders
- * such as `"changethis"` or `"dummy"` still fire: they ship.
+ * a single character (`token=... else "0"`, a logprob entry; no credential is one character long), the marker
+ * OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its kin
+ * (`"no-auth"`, `"no-key"`, `"not-set"`), a shortened display or substitution marker (`"!UNDERSCORE!"`,
+ * `"__shell__"`), tokenizer markup such as `"</s>"`, `"<|endoftext|>"`, `"[PAD]"`, or a report's "no value"
+ * (`"N/A"`). None of them grants access to anything. Placeholders such as `"changethis"` or `"dummy"` still fire:
+ * they ship.
  */
 function isStandIn(value: string): boolean {
   return (
@@ -176,7 +190,11 @@ function isStandIn(value: string): boolean {
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
     /(\.\.\.|…)$/.test(value) ||
     /^([!#%@$~^*=+_-]{1,3})[A-Z][A-Z0-9_]*\1$/.test(value) ||
-    /^(<\|[\w.-]+\|>|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value)
+    /^__[a-z][a-z0-9_]*__$/.test(value) ||
+    // Tokenizer markup, with DeepSeek's full-width bars too (`"<｜User｜>"`, `"｜DSML｜"`).
+    /^(<[|｜][\w.-]+[|｜]>|[|｜][\w.-]+[|｜]|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value) ||
+    // What a report shows when there is no value (`"N/A"`, `"not_supported"`).
+    /^(n\/a|not[-_ ]?(applicable|supported|available)|unsupported)$/i.test(value)
   );
 }
 
