@@ -1,5 +1,5 @@
 import type { Node } from "web-tree-sitter";
-import { type ClassInfo, factsOfScopes, type FunctionInfo, type ModuleInfo, type ParamInfo, type ScopeFacts, scopesMatching } from "../python/module.js";
+import { type ClassInfo, factsOfScopes, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope, type ScopeFacts, scopesMatching } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ANNOTATED } from "../python/names.js";
 import { argument, callArguments, genericParts, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
@@ -160,6 +160,7 @@ function isEnumClass(index: ProjectIndex, cls: ClassInfo): boolean {
 
 /** (2) `x_token != "fake-super-secret-token"`, `credentials.password == "swordfish"`. */
 function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void {
+  const found: { cmp: Node; name: string; scope: Scope; subject: string; value: string }[] = [];
   for (const fact of facts.comparisons) {
     const cmp = fact.node;
     const text = cmp.text;
@@ -174,10 +175,25 @@ function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void 
       const [lit, other] = credentialLiteral(a) ? [a, b] : credentialLiteral(b) ? [b, a] : [null, null];
       if (!lit || !other) continue;
       const name = targetName(other);
-      if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit) || isPlaceholderMarker(stringLiteral(lit)?.value ?? "")) continue;
-      add(mod, cmp, `\`${name}\` is checked against a hardcoded value: verify credentials in a Security dependency against configured secrets`);
+      const value = stringLiteral(lit)?.value ?? "";
+      if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit) || isPlaceholderMarker(value)) continue;
+      found.push({ cmp, name, scope: fact.scope, subject: other.text, value });
       break;
     }
+  }
+  // A value compared with three or more different literals in one scope is being classified, not authenticated:
+  // a lexer's `if token == "AND": ... elif token == "OR": ... elif token == "NOT":`.
+  const values = new Map<Scope, Map<string, Set<string>>>();
+  for (const f of found) {
+    let bySubject = values.get(f.scope);
+    if (!bySubject) values.set(f.scope, (bySubject = new Map()));
+    const set = bySubject.get(f.subject) ?? new Set<string>();
+    set.add(f.value);
+    bySubject.set(f.subject, set);
+  }
+  for (const f of found) {
+    if ((values.get(f.scope)?.get(f.subject)?.size ?? 0) >= 3) continue;
+    add(mod, f.cmp, `\`${f.name}\` is checked against a hardcoded value: verify credentials in a Security dependency against configured secrets`);
   }
 }
 
