@@ -35,6 +35,8 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // log level (`API_KEY_SOURCE = "HEADER"`, `api_key_selection_expression`, `secret_arn`,
     // `access_key_1_last_used = "N/A"`, `TOKEN_ROUTER_LOG_LEVEL`).
     "|source|expression|arn|last_used|last_rotated|created_at|updated_at|rotated_at|used_at|issued_at|date|time|timestamp|level" +
+    // Events about a secret and its subtypes (`PROJECT_SECRET_CREATED = "Security.Project.Secret.Created"`).
+    "|created|updated|deleted|changed|event|subtype" +
     // The class or module that stores secrets (`secret_store_class = "storage.secrets.FileSecretsStore"`).
     "|class|module|impl)$",
 );
@@ -175,16 +177,18 @@ function isSetting(value: string): boolean {
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long), the marker
  * OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its kin
- * (`"no-auth"`, `"no-key"`, `"not-set"`), a shortened display or substitution marker (`"!UNDERSCORE!"`,
- * `"__shell__"`), tokenizer markup such as `"</s>"`, `"<|endoftext|>"`, `"[PAD]"`, or a report's "no value"
- * (`"N/A"`). None of them grants access to anything. Placeholders such as `"changethis"` or `"dummy"` still fire:
- * they ship.
+ * (`"no-auth"`, `"no-key"`, `"not-set"`, `"missing"`, GitHub's `"x-oauth-basic"`), a shortened display or
+ * substitution marker (`"!UNDERSCORE!"`, `"__shell__"`), tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
+ * `"[PAD]"`, or a report's "no value" (`"N/A"`). None of them grants access to anything. Placeholders such as
+ * `"changethis"` or `"dummy"` still fire: they ship.
  */
 function isStandIn(value: string): boolean {
   return (
     !/[A-Za-z0-9]/.test(value) ||
     [...value].length === 1 ||
-    /^(EMPTY|not[-_ ]?(needed|set)|unset|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
+    /^(EMPTY|not[-_ ]?(needed|set)|unset|missing|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
+    // GitHub's documented password when the token goes in the user name.
+    value === "x-oauth-basic" ||
     // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
     /^(lm-studio|ollama|sk-no-key-required)$/.test(value) ||
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
