@@ -245,9 +245,9 @@ function isPattern(value: string): boolean {
 }
 
 /**
- * The placeholder an unset secret holds (`"PLACEHOLDER"`, `"fillmein"`, `"changeme"`, `"your-api-key"`): comparing a secret with it
- * asks whether it was configured, not whether a caller knows it. The default that ships is reported where it is
- * assigned.
+ * The placeholder an unset secret holds (`"PLACEHOLDER"`, `"fillmein"`, `"changeme"`, `"your-api-key"`): comparing
+ * a secret with it asks whether it was configured, not whether a caller knows it. The default that ships is
+ * reported where it is assigned.
  */
 export function isPlaceholderMarker(value: string): boolean {
   return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?set|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(value.trim());
