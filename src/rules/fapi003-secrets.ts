@@ -218,11 +218,13 @@ function isKeyTemplate(value: string): boolean {
 /**
  * A sentence (`"No token found"`, `"Invalid password"`, `"DO NOT SHARE THE RAW PASSWORD"`, `"[credentials
  * redacted]"`): a message, not a credential. Three or more short words make a sentence unless one of them says
- * placeholder (`"please change me"`, `"your secret here"`: those ship as the secret); a PEM block is a key.
+ * placeholder (`"please change me"`, `"your secret here"`: those ship as the secret) or they are plain lower-case
+ * words, the shape of a passphrase; a PEM block is a key.
  */
 function isProse(value: string): boolean {
   if (/^[A-Z][a-z']*(\s+\S+)+$/.test(value)) return true;
-  if (value.includes("-----BEGIN")) return false;
+  // A PEM block is a key; lower-case words alone read as a passphrase (`"correct horse battery staple"`).
+  if (value.includes("-----BEGIN") || /^[a-z]+( [a-z]+)+$/.test(value)) return false;
   const words = value.split(/\s+/);
   return (
     words.length >= 3 &&
