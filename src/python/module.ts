@@ -179,12 +179,9 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
     tree,
     root,
     moduleScope: null as unknown as Scope,
-    imports: new Map(),
-    starImports: [],
     functions: [],
     classes: [],
     globals: [],
-    definitions: new Map(),
     noqa: new Map(),
     syntaxErrors: [],
   } as unknown as ModuleInfo;
@@ -271,23 +268,37 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
   const state: LazyFacts = { query: compiledQuery(engine, FACTS_QUERY), scopes, byScope: new Map(), all: null };
   lazyState.set(mod, state);
 
-  for (const node of imports) addImport(mod, node);
   for (const node of globals) mod.globals.push({ node, scope: scopeAt(scopes, node.startIndex) });
-  for (const node of aliases) {
-    // PEP 695: `type SessionDep = Annotated[Session, Depends(get_db)]`.
-    if (scopeAt(scopes, node.startIndex) !== moduleScope) continue;
-    const left = node.childForFieldName("left");
-    const right = node.childForFieldName("right");
-    const id = left?.type === "type" ? left.namedChild(0) : left;
-    if (id && right) defs.push({ at: node.startIndex, name: id.text, def: { kind: "value", value: right, target: id, annotation: null } });
-  }
-  // Module-level assignments define names too; the last definition in source order wins.
-  for (const fact of factsOf(moduleScope).assignments) {
-    const d = definitionOf(fact.node);
-    if (d) defs.push(d);
-  }
-  defs.sort((a, b) => a.at - b.at);
-  for (const d of defs) mod.definitions.set(d.name, d.def);
+  // Imports and definitions are worked out on first use: nothing resolves a name into most test modules, and the
+  // module's definitions need a facts query over its top-level code.
+  let importsOf: { imports: ModuleInfo["imports"]; starImports: string[] } | null = null;
+  const importTables = () => {
+    if (importsOf) return importsOf;
+    importsOf = { imports: new Map(), starImports: [] };
+    for (const node of imports) addImport(mod, importsOf, node);
+    return importsOf;
+  };
+  lazy(mod, "imports", () => importTables().imports);
+  lazy(mod, "starImports", () => importTables().starImports);
+  lazy(mod, "definitions", () => {
+    for (const node of aliases) {
+      // PEP 695: `type SessionDep = Annotated[Session, Depends(get_db)]`.
+      if (scopeAt(scopes, node.startIndex) !== moduleScope) continue;
+      const left = node.childForFieldName("left");
+      const right = node.childForFieldName("right");
+      const id = left?.type === "type" ? left.namedChild(0) : left;
+      if (id && right) defs.push({ at: node.startIndex, name: id.text, def: { kind: "value", value: right, target: id, annotation: null } });
+    }
+    // Module-level assignments define names too; the last definition in source order wins.
+    for (const fact of factsOf(moduleScope).assignments) {
+      const d = definitionOf(fact.node);
+      if (d) defs.push(d);
+    }
+    defs.sort((a, b) => a.at - b.at);
+    const definitions: ModuleInfo["definitions"] = new Map();
+    for (const d of defs) definitions.set(d.name, d.def);
+    return definitions;
+  });
 
   for (const kind of FACT_KINDS) {
     Object.defineProperty(mod, kind, { enumerable: true, get: () => allFacts(mod)[kind] });
@@ -564,18 +575,18 @@ function resolveRelative(mod: ModuleInfo, relative: Node): string {
   return [...up, ...(rest ? rest.split(".") : [])].join(".");
 }
 
-function addImport(mod: ModuleInfo, node: Node): void {
+function addImport(mod: ModuleInfo, into: { imports: ModuleInfo["imports"]; starImports: string[] }, node: Node): void {
   if (node.type === "import_statement") {
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === "dotted_name") {
         // `import a.b.c` binds `a`; attribute chains then resolve through it.
         const first = child.namedChild(0)?.text;
-        if (first) mod.imports.set(first, { target: first, node });
+        if (first) into.imports.set(first, { target: first, node });
       } else if (child.type === "aliased_import") {
         const nameNode = child.childForFieldName("name");
         const alias = child.childForFieldName("alias");
-        if (nameNode && alias) mod.imports.set(alias.text, { target: nameNode.text, node });
+        if (nameNode && alias) into.imports.set(alias.text, { target: nameNode.text, node });
       }
     }
     return;
@@ -588,14 +599,14 @@ function addImport(mod: ModuleInfo, node: Node): void {
   for (const child of node.childrenForFieldName("name")) {
     if (!child) continue;
     sawName = true;
-    if (child.type === "dotted_name") mod.imports.set(child.text, { target: join(child.text), node });
+    if (child.type === "dotted_name") into.imports.set(child.text, { target: join(child.text), node });
     else if (child.type === "aliased_import") {
       const nameNode = child.childForFieldName("name");
       const alias = child.childForFieldName("alias");
-      if (nameNode && alias) mod.imports.set(alias.text, { target: join(nameNode.text), node });
+      if (nameNode && alias) into.imports.set(alias.text, { target: join(nameNode.text), node });
     }
   }
-  if (!sawName && node.namedChildren.some((c) => c?.type === "wildcard_import")) mod.starImports.push(from);
+  if (!sawName && node.namedChildren.some((c) => c?.type === "wildcard_import")) into.starImports.push(from);
 }
 
 function collectSyntaxErrors(root: Node): { line: number; column: number; message: string }[] {
