@@ -115,9 +115,18 @@ export function isSampleDataPath(path: string): boolean {
   const parts = path.split("/");
   const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
   const dirs = parts.slice(0, -1);
-  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed" || d === "migrations")) return true;
-  if (dirs.includes("alembic") && dirs.includes("versions")) return true;
+  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed")) return true;
+  if (isMigrationPath(path)) return true;
   return /^seeds?($|_)|_seeds?$/.test(base) || base === "fixtures" || base === "factories";
+}
+
+/**
+ * A database migration (`migrations/`, Alembic `versions/`): the `alembic` command runs it, never the server, so
+ * whatever it blocks or keeps at module level concerns one run of the command.
+ */
+export function isMigrationPath(path: string): boolean {
+  const dirs = path.split("/").slice(0, -1);
+  return dirs.includes("migrations") || (dirs.includes("alembic") && dirs.includes("versions"));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import { type Fact, factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { isScriptModule } from "./fapi001-scopes.js";
+import { isMigrationPath } from "./fapi003-secrets.js";
 
 /** A call that runs on the event loop: in an `async def`'s own scope and not handed to a thread. */
 export interface LoopCall {
@@ -33,6 +34,8 @@ function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
     if (module.isTest) continue;
     // A command-line script's `async def main()` (run by `asyncio.run`) blocks only its own loop: no request waits.
     if (isScriptModule(index, module)) continue;
+    // A migration's `async def` runs under the `alembic` command (`asyncio.run` in `upgrade()`), not on the server.
+    if (isMigrationPath(module.file.path)) continue;
     for (const fn of module.functions) {
       // Only an async def's own code runs on the loop: read the calls of those scopes alone.
       if (!fn.isAsync) continue;

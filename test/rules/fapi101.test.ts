@@ -54,6 +54,25 @@ describe("FAPI101 and FAPI002 in command-line scripts", () => {
     expect(places(result)).toEqual(["app/jobs.py:4 FAPI101"]);
   });
 
+  it("leave alone an async helper in a migration, which the alembic command runs", async () => {
+    const migration = [
+      "import asyncio",
+      "",
+      'revision = "2fac23e4d91b"',
+      "down_revision = None",
+      "",
+      "async def summarise():",
+      '    with open("summaries.json") as f:',
+      "        return f.read()",
+      "",
+      "def upgrade():",
+      "    asyncio.run(summarise())",
+      "",
+    ].join("\n");
+    const result = await scanFiles({ "migrations/versions/2fac23e4d91b_summaries.py": migration, "app/jobs.py": migration }, { select: ["FAPI101"] });
+    expect(places(result)).toEqual(["app/jobs.py:7 FAPI101"]);
+  });
+
   it("checks a script-looking module that the server imports", async () => {
     const result = await scanFiles(
       {
