@@ -120,11 +120,11 @@ export function isMainGuarded(node: Node): boolean {
 
 /**
  * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
- * (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no app,
- * router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
- * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` or `asyncio.run` at module level, or does
- * its work in a module-level `for`/`while` loop, as batch jobs written top to bottom do). Its globals live for one
- * run of the command, not across requests.
+ * and tests (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no
+ * app, router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
+ * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` or `asyncio.run` at module
+ * level, or does its work in a module-level `for`/`while` loop, as batch jobs written top to bottom do). Its
+ * globals live for one run of the command, not across requests.
  */
 const scriptMemo = new WeakMap<ProjectIndex, Map<ModuleInfo, boolean>>();
 
@@ -163,7 +163,8 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const importers = importedWords(index).get(stem);
   if (!importers) return true;
   if (importers.size > 8) return false;
-  return [...importers].every((m) => m === mod || (!m.isTest && isScriptModule(index, m)));
+  // Tests that import a script to test its helpers do not make it server code.
+  return [...importers].every((m) => m === mod || m.isTest || isScriptModule(index, m));
 }
 
 /**

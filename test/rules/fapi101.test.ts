@@ -73,6 +73,19 @@ describe("FAPI101 and FAPI002 in command-line scripts", () => {
     expect(places(result)).toEqual(["app/jobs.py:7 FAPI101"]);
   });
 
+  it("leave alone a script that only tests import", async () => {
+    const bench = ["import asyncio", "", "async def main():", '    with open("out.json") as f:', "        f.read()", "", 'if __name__ == "__main__":', "    asyncio.run(main())", ""].join("\n");
+    const result = await scanFiles(
+      {
+        "evals/benchmark.py": bench,
+        "tests/test_benchmark.py": "from evals.benchmark import main\n",
+        "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+      },
+      { select: ["FAPI101"] },
+    );
+    expect(places(result)).toEqual([]);
+  });
+
   it("checks a script-looking module that the server imports", async () => {
     const result = await scanFiles(
       {
