@@ -140,6 +140,8 @@ export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
   return answer;
 }
 
+const SCRIPT_CALL = /^(sys\.exit|exit|quit|(asyncio|anyio|trio|uvloop)\.run)$/;
+
 function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
   if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
@@ -149,12 +151,10 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
     inScriptDir ||
     text.startsWith("#!") ||
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
-    (/exit|quit/.test(text) &&
-      factsOf(mod.moduleScope).calls.some((c) => /^(sys\.exit|exit|quit)$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
-    // An event loop started at import (`asyncio.run(main())` at module level): a server module never does that,
-    // the ASGI server runs the loop.
-    (/\b(asyncio|anyio|trio|uvloop)\.run\(/.test(text) &&
-      factsOf(mod.moduleScope).calls.some((c) => /^(asyncio|anyio|trio|uvloop)\.run$/.test(c.node.childForFieldName("function")?.text ?? ""))) ||
+    // `sys.exit()` at module level, or an event loop started at import (`asyncio.run(main())`): a server module
+    // does neither, the ASGI server runs the loop.
+    (/exit|quit|\.run\(/.test(text) &&
+      factsOf(mod.moduleScope).calls.some((c) => SCRIPT_CALL.test(c.node.childForFieldName("function")?.text ?? ""))) ||
     // A loop at module level runs the job on import; a server module that wires an app does not loop there.
     (!/include_router|add_middleware|\.mount\(/.test(text) && /^(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
   if (!saysScript) return false;
