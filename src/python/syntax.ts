@@ -95,7 +95,8 @@ export function stringLiteral(node: Node | null): StringLiteral | null {
     if (!child) continue;
     if (child.type === "string_content") value += child.text;
     else if (child.type === "interpolation") interpolated = true;
-    else if (child.type === "escape_sequence") value += child.text;
+    // A backslash before a line break continues the line: it is not part of the value (`"""\` then text).
+    else if (child.type === "escape_sequence") value += prefix.includes("r") || !/^\\\r?\n$/.test(child.text) ? child.text : "";
   }
   return { value, isBytes: prefix.includes("b"), interpolated };
 }

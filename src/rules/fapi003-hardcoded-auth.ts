@@ -177,6 +177,7 @@ function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void 
       const name = targetName(other);
       const value = stringLiteral(lit)?.value ?? "";
       if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit) || isPlaceholderMarker(value)) continue;
+      if (mod.isTest && isColumnFilter(cmp, other)) continue;
       found.push({ cmp, name, scope: fact.scope, subject: other.text, value });
       break;
     }
@@ -204,6 +205,22 @@ function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void 
 function isStoredMarker(other: Node, lit: Node): boolean {
   const value = stringLiteral(lit)?.value ?? "";
   return unparen(other).type === "attribute" && /^[A-Z]{2,12}$/.test(value);
+}
+
+/**
+ * `select(RefreshToken).where(RefreshToken.refresh_token == "blaxx")`: a column of a model class compared inside a
+ * call's arguments builds a SQL filter, it is not evaluated as a check. In a test it looks up the row the test
+ * stored; in app code a lookup by a literal credential still fires.
+ */
+function isColumnFilter(cmp: Node, other: Node): boolean {
+  const subject = unparen(other);
+  if (subject.type !== "attribute") return false;
+  const owner = subject.childForFieldName("object");
+  if (owner?.type !== "identifier" || !/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(owner.text)) return false;
+  let p = cmp.parent;
+  // Through `and_`-style operators SQLAlchemy overloads: `(Model.token != "old") & Model.used`.
+  while (p && (p.type === "parenthesized_expression" || p.type === "boolean_operator" || p.type === "not_operator" || p.type === "binary_operator" || p.type === "unary_operator")) p = p.parent;
+  return p?.type === "argument_list";
 }
 
 function insideAssert(node: Node): boolean {

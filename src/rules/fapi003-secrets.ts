@@ -38,7 +38,9 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // Events about a secret and its subtypes (`PROJECT_SECRET_CREATED = "Security.Project.Secret.Created"`).
     "|created|updated|deleted|changed|event|subtype" +
     // The class or module that stores secrets (`secret_store_class = "storage.secrets.FileSecretsStore"`).
-    "|class|module|impl)$",
+    "|class|module|impl" +
+    // Text for a model or a user about a token (`_SLACK_BOT_TOKEN_READ_INSTRUCTIONS = """You answer..."""`).
+    "|instructions|prompt|tooltip|tip|notice|warning)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -57,8 +59,11 @@ const VOCAB_TOKEN = /(^|_)(eos|bos|pad|unk|sep|eod|eot|cls|mask|sos|start|end|st
  */
 const CURSOR_TOKEN = /(^|_)(next|prev|previous|page|pagination|continuation|resume|sync|update|idempotency|client_request|change)_tokens?($|_)|(^|_)token_use$/;
 
-/** `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets. */
-const NOT_SECRET_VALUE = /^(bearer|basic|none|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
+/**
+ * `bearer`, `basic` and JWT algorithm names (`none` included) are schemes and algorithms, not secrets; `Authorization`
+ * is the header a token travels in (`token_header_key = "Authorization"`).
+ */
+const NOT_SECRET_VALUE = /^(bearer|basic|none|authorization|(HS|RS|ES|PS)(256|384|512)|ES256K|EdDSA)$/i;
 
 /** Words of OAuth vocabulary: a value made only of them (`access_token`, `client_secret_post`) is a label. */
 const LABEL_WORDS = new Set(["access", "refresh", "id", "token", "client", "secret", "post", "basic", "jwt", "api", "key", "password", "private", "auth", "bearer", "grant", "type"]);
@@ -186,7 +191,7 @@ function isSetting(value: string): boolean {
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long), the marker
  * OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its kin
- * (`"no-auth"`, `"no-key"`, `"not-set"`, `"missing"`, GitHub's `"x-oauth-basic"`), a shortened display or
+ * (`"no-auth"`, `"no-key"`, `"not-set"`, `"not-provided"`, `"missing"`, GitHub's `"x-oauth-basic"`), a shortened display or
  * substitution marker (`"!UNDERSCORE!"`, `"__shell__"`), tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
  * `"[PAD]"`, or a report's "no value" (`"N/A"`). None of them grants access to anything. Placeholders such as
  * `"changethis"` or `"dummy"` still fire: they ship.
@@ -195,7 +200,7 @@ function isStandIn(value: string): boolean {
   return (
     !/[A-Za-z0-9]/.test(value) ||
     [...value].length === 1 ||
-    /^(EMPTY|not[-_ ]?(needed|set)|unset|missing|no[-_ ]?(auth|key|token|password|secret))$/i.test(value) ||
+    /^(EMPTY|not[-_ ]?(needed|set|provided|configured|required)|unset|missing|no[-_ ]?(auth|key|token|password|secret)([-_ ]?(required|needed))?)$/i.test(value) ||
     // GitHub's documented password when the token goes in the user name.
     value === "x-oauth-basic" ||
     // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
@@ -211,9 +216,12 @@ function isStandIn(value: string): boolean {
   );
 }
 
-/** A redaction mask (`"******"`, `"•••"`): what a secret is displayed as, not the secret. */
+/**
+ * A redaction mask (`"******"`, `"•••"`, `"sk-***"`, `"****1234"`): what a secret is displayed as, not the secret.
+ * A few visible characters may stay around the mask; no credential holds three stars in a row.
+ */
 function isMask(value: string): boolean {
-  return /^[*•]{3,}$/.test(value);
+  return /^[\w.-]{0,12}[*•]{3,}[\w.-]{0,12}$/.test(value);
 }
 
 /**
@@ -261,7 +269,7 @@ function isPattern(value: string): boolean {
  * reported where it is assigned.
  */
 export function isPlaceholderMarker(value: string): boolean {
-  return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?set|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(value.trim());
+  return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?(set|provided|configured)|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(value.trim());
 }
 
 const SECRET_WRAPPERS = new Set([

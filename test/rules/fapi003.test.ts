@@ -40,6 +40,30 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     ]);
   });
 
+  it("skips a model column compared inside a query's arguments in test code, not in app code", async () => {
+    const lookup = [
+      "from sqlalchemy import select",
+      "from app.models import RefreshToken",
+      "",
+      "",
+      "async def find(session):",
+      "    row = await session.scalar(",
+      '        select(RefreshToken).where(RefreshToken.refresh_token == "blaxx")',
+      "    )",
+      '    rows = await session.scalars(select(RefreshToken).where((RefreshToken.refresh_token != "old") & RefreshToken.used))',
+      '    if row.refresh_token == "blaxx":',
+      "        return row",
+      "",
+    ].join("\n");
+    const result = await scanFiles({ "tests/test_refresh.py": lookup, "app/refresh.py": lookup }, { select: ["FAPI003"] });
+    expect(places(result)).toEqual([
+      "app/refresh.py:7 FAPI003",
+      "app/refresh.py:9 FAPI003",
+      "app/refresh.py:10 FAPI003",
+      "tests/test_refresh.py:10 FAPI003",
+    ]);
+  });
+
   it("skips hardcoded secrets (1) in seeds, fixtures, factories, migrations and docs, not in app modules named alike", async () => {
     const seed = 'from app.models import Account\n\nDEMO_PASSWORD = "demo-pass-1"\nadmin = Account(name="admin", api_key="demo-key-1")\n';
     const result = await scanFiles(
