@@ -75,6 +75,8 @@ export class InputCondition {
   private usesInput = false;
   private credentialCheck = false;
   private readonly inputs: Set<string>;
+  /** Attributes of the input the handler assigned before the `if` (`payload.user_id = user.id`). */
+  private readonly reboundAttributes: Set<string>;
 
   constructor(
     private readonly index: ProjectIndex,
@@ -85,6 +87,7 @@ export class InputCondition {
     // A parameter rebound before the `if` holds whatever the handler put there, no longer the request's value.
     const rebound = reboundNames(fn, at);
     this.inputs = new Set([...inputs].filter((n) => !rebound.has(n)));
+    this.reboundAttributes = reboundAttributes(fn, at);
   }
 
   qualifies(condition: Node): boolean {
@@ -169,6 +172,8 @@ export class InputCondition {
   }
 
   private pureAttribute(n: Node, bound: ReadonlySet<string>): boolean {
+    // `payload.user_id = scope.user_id` then `if payload.user_id is None`: the handler's value, not the request's.
+    if (this.reboundAttributes.size > 0 && this.reboundAttributes.has(attributePath(n))) return false;
     if (!this.rootIsParamOrLocal(n)) {
       const q = this.index.qualify(this.fn.module, n);
       if (q && (PURE_STDLIB.has(q) || this.isConstant(n))) return true;
@@ -339,6 +344,29 @@ function reboundNames(fn: FunctionInfo, before: number): Set<string> {
     if (fact.node.startIndex >= before) continue;
     const value = fact.node.childForFieldName("value");
     if (value?.type === "as_pattern") for (const id of identifiersIn(value.childForFieldName("alias"))) out.add(id);
+  }
+  return out;
+}
+
+/** `a.b.c` with the spaces and line breaks a chain may hold taken out. */
+function attributePath(n: Node): string {
+  return n.text.replace(/\s+/g, "");
+}
+
+/** Attribute chains assigned before `before` in the handler's own scope: `payload.user_id = ...`, `a.b += 1`. */
+function reboundAttributes(fn: FunctionInfo, before: number): Set<string> {
+  const out = new Set<string>();
+  const own = factsOf(fn.scope);
+  for (const list of [own.assignments, own.augmentedAssignments]) {
+    for (const fact of list) {
+      if (fact.node.startIndex >= before) continue;
+      const collect = (t: Node | null): void => {
+        if (!t) return;
+        if (t.type === "attribute") out.add(attributePath(t));
+        else if (t.type === "pattern_list" || t.type === "tuple_pattern" || t.type === "list_pattern") for (const c of t.namedChildren) collect(c);
+      };
+      collect(fact.node.childForFieldName("left"));
+    }
   }
   return out;
 }

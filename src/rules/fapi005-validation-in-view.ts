@@ -36,7 +36,7 @@ export const fapi005: Rule = {
       "`HTTPException(...)` call; project subclasses of `RequestValidationError` count, other project exception classes do not. " +
       "Not request input, so the `if` does not fire: parameters filled by `Depends()`/`Security()` (they were loaded, often from " +
       "the database), `Request`, `WebSocket`, `Response`, `BackgroundTasks`, `SecurityScopes` and `HTTPConnection` parameters, " +
-      "`self`/`cls`, a parameter reassigned in the handler before the `if`, and any local variable, even one computed from " +
+      "`self`/`cls`, a parameter (or an attribute of one, `payload.user_id = user.id`) reassigned in the handler before the `if`, and any local variable, even one computed from " +
       "input (`name = item.name.strip()`): RULES.md asks for conditions on the parameters themselves. A call to a project " +
       "function or to an unknown method, `await`, settings objects and other non-literal module names disqualify the `if`. " +
       "A condition must reference at least one input parameter. An equality test of a credential-named input against a " +
