@@ -40,7 +40,11 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // The class or module that stores secrets (`secret_store_class = "storage.secrets.FileSecretsStore"`).
     "|class|module|impl" +
     // Text for a model or a user about a token (`_SLACK_BOT_TOKEN_READ_INSTRUCTIONS = """You answer..."""`).
-    "|instructions|prompt|tooltip|tip|notice|warning)$",
+    "|instructions|prompt|tooltip|tip|notice|warning" +
+    // How many tokens a plan allows (`PREMIUM_TOKEN_LIMIT = os.getenv(..., "5000000")`, `ANON_TOKEN_WARNING_THRESHOLD`).
+    "|limit|limits|threshold|quota|budget|count|counts" +
+    // A claim of the token, not the token (`access_token_jwt_subject = "access"`).
+    "|subject|claim|claims|purpose)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -143,7 +147,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value)) return null;
   return unparen(node);
 }
 
@@ -190,7 +194,7 @@ function isSetting(value: string): boolean {
 /**
  * A value that only stands in for a key a client library insists on: no letter or digit at all (`api_key or "-"`),
  * a single character (`token=... else "0"`, a logprob entry; no credential is one character long), the marker
- * OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`) and its kin
+ * OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`, `"llama.cpp"`) and its kin
  * (`"no-auth"`, `"no-key"`, `"not-set"`, `"not-provided"`, `"missing"`, GitHub's `"x-oauth-basic"`), a shortened display or
  * substitution marker (`"!UNDERSCORE!"`, `"__shell__"`), tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
  * `"[PAD]"`, or a report's "no value" (`"N/A"`). None of them grants access to anything. Placeholders such as
@@ -200,11 +204,13 @@ function isStandIn(value: string): boolean {
   return (
     !/[A-Za-z0-9]/.test(value) ||
     [...value].length === 1 ||
-    /^(EMPTY|not[-_ ]?(needed|set|provided|configured|required)|unset|missing|no[-_ ]?(auth|key|token|password|secret)([-_ ]?(required|needed))?)$/i.test(value) ||
+    /^(EMPTY|not[-_ ]?(needed|set|provided|configured|required|used)|unset|unused|ignored|missing|no[-_ ]?(auth|key|token|password|secret)([-_ ]?(required|needed))?)$/i.test(value) ||
+    // What a client that refuses an empty key is given when the server ignores it (`"cant-be-empty"`).
+    /^(does[-_ ]?not|doesn'?t)[-_ ]?matter$|^(cant|can'?t|cannot)[-_ ]?be[-_ ]?empty$/i.test(value) ||
     // GitHub's documented password when the token goes in the user name.
     value === "x-oauth-basic" ||
     // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
-    /^(lm-studio|ollama|sk-no-key-required)$/.test(value) ||
+    /^(lm-studio|ollama|llama\.cpp|vllm|sk-no-key-required)$/.test(value) ||
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
     /(\.\.\.|…)$/.test(value) ||
     /^([!#%@$~^*=+_-]{1,3})[A-Z][A-Z0-9_]*\1$/.test(value) ||
@@ -214,6 +220,14 @@ function isStandIn(value: string): boolean {
     // What a report shows when there is no value (`"N/A"`, `"not_supported"`).
     /^(n\/a|not[-_ ]?(applicable|supported|available)|unsupported)$/i.test(value)
   );
+}
+
+/**
+ * A URL with no credentials in it (`token_endpoint_override = "https://slack.com/api/oauth.v2.user.access"`): where
+ * a token is fetched, not the token. A user-info part (`https://user:pass@host`) or a query string still fires.
+ */
+function isPlainUrl(value: string): boolean {
+  return /^(https?|wss?):\/\/[^\s@?#]+$/i.test(value);
 }
 
 /**
