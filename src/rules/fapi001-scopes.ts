@@ -123,8 +123,8 @@ export function isMainGuarded(node: Node): boolean {
  * and tests (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no
  * app, router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
  * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` or `asyncio.run` at module
- * level, or does its work in a module-level `for`/`while` loop, as batch jobs written top to bottom do). Its
- * globals live for one run of the command, not across requests.
+ * level, or does its work in a module-level `for`/`while` loop, also inside a `try` or `with` block, as batch jobs
+ * written top to bottom do). Its globals live for one run of the command, not across requests.
  */
 const scriptMemo = new WeakMap<ProjectIndex, Map<ModuleInfo, boolean>>();
 
@@ -156,7 +156,7 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
     (/exit|quit|\.run\(/.test(text) &&
       factsOf(mod.moduleScope).calls.some((c) => SCRIPT_CALL.test(c.node.childForFieldName("function")?.text ?? ""))) ||
     // A loop at module level runs the job on import; a server module that wires an app does not loop there.
-    (!/include_router|add_middleware|\.mount\(/.test(text) && /^(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement"));
+    (!/include_router|add_middleware|\.mount\(/.test(text) && /^[ \t]*(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some(isModuleLoop));
   if (!saysScript) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
   if (!/^\w+$/.test(stem)) return false;
@@ -165,6 +165,18 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   if (importers.size > 8) return false;
   // Tests that import a script to test its helpers do not make it server code.
   return [...importers].every((m) => m === mod || m.isTest || isScriptModule(index, m));
+}
+
+/**
+ * A loop at module level, also inside a module-level `try:` or `with` block (`try: for f in files: migrate(f)
+ * finally: conn.close()`).
+ */
+function isModuleLoop(node: Node | null): boolean {
+  if (!node) return false;
+  if (node.type === "for_statement" || node.type === "while_statement") return true;
+  if (node.type !== "try_statement" && node.type !== "with_statement") return false;
+  const body = node.childForFieldName("body");
+  return !!body && body.namedChildren.some((c) => c?.type === "for_statement" || c?.type === "while_statement");
 }
 
 /**

@@ -62,6 +62,14 @@ describe("FAPI001 global-state across files", () => {
     expect(places(result)).toEqual(["app/indexer.py:3 FAPI001", "app/wiring.py:5 FAPI001"]);
   });
 
+  it("counts a loop inside a module-level try or with block as a batch job", async () => {
+    const migrate =
+      "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\n\ndef copy(table):\n    conn.execute(f'SELECT * FROM {table}')\n\n\ntry:\n    for table in ['a', 'b']:\n        copy(table)\nfinally:\n    conn.close()\n";
+    const wrapped = "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\ntry:\n    setup()\nfinally:\n    conn.close()\n";
+    const result = await scanFiles({ "docker/examples/migrate_meta.py": migrate, "app/db.py": wrapped }, { select: ["FAPI001"] });
+    expect(places(result)).toEqual(["app/db.py:3 FAPI001"]);
+  });
+
   it("names the function and the globals in its messages, on one line", async () => {
     const source = "_a = None\n_b = None\n_seen = []\n\n\ndef init():\n    global \\\n        _a, \\\n        _b\n    _a = _b = 1\n\n\ndef track(x):\n    _seen.append(x)\n";
     const result = await scanFiles({ "app/state.py": source }, { select: ["FAPI001"] });
