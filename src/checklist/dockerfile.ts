@@ -109,7 +109,7 @@ function argumentsOf(stage: Stage, keywords: string[]): { text: string; line: nu
 // Shell command lines inside RUN/CMD are free text, not Dockerfile syntax: matching the tool names is the test.
 const PYTHON_INSTALL = /\b(pip3?|uv pip|poetry|pdm|pipenv)\s+(install|sync|wheel)\b|\buv\s+(sync|export|venv)\b|\bpython3?(\.\d+)?\s+-m\s+(pip|venv)\b|\bvirtualenv\b/;
 const PYTHON_RUN = /\b(uvicorn|gunicorn|hypercorn|granian|fastapi|python3?(\.\d+)?|uv run|daphne)\b/;
-const PYTHON_IMAGE = /(^|\/)(python|pypy)[\w.-]*(:|$)|astral-sh\/uv|distroless\/python|tiangolo\/(uvicorn|uwsgi|meinheld)-/;
+const PYTHON_IMAGE = /(^|\/)(python|pypy)[\w.-]*(:|@|$)|astral-sh\/uv|distroless\/python|tiangolo\/(uvicorn|uwsgi|meinheld)-/;
 /** Server images whose own `CMD` starts the app (`tiangolo/uvicorn-gunicorn-fastapi`): the Dockerfile needs none. */
 const PYTHON_SERVER_IMAGE = /tiangolo\/(uvicorn-gunicorn|uwsgi-nginx|meinheld-gunicorn)/;
 

@@ -344,6 +344,27 @@ describe("C10 Dockerfile", () => {
     expect(lines(c10)).toContain("Dockerfile:5 the final stage copies `/app/.venv` from `builder`, which installs Python packages (line 2)");
   });
 
+  it("knows a Python image pinned by digest", async () => {
+    const c10 = item(
+      await auditFiles({
+        "app/main.py": APP,
+        "Dockerfile": [
+          "FROM python@sha256:3de9a8d7aedbb7984dc18f2dff178a7850f16c1ae7c34ba9d7ecc23d0755e35f AS builder",
+          "COPY . /src",
+          "RUN cd /src && make install",
+          "FROM gcr.io/distroless/python3@sha256:e8c7ab4451b52873053d716496be1b88db8cc82370600fbaf1ddafd7c67da6da",
+          "COPY --from=builder /venv /venv",
+          "USER nonroot",
+          'ENTRYPOINT ["/venv/bin/uvicorn", "app.main:app"]',
+          "",
+        ].join("\n"),
+      }),
+      "C10",
+    );
+    expect(lines(c10).slice(0, 1)).toEqual(["pass"]);
+    expect(lines(c10)).toContain("Dockerfile:5 the final stage copies `/venv` from `builder`, a Python stage");
+  });
+
   it("picks the Dockerfile that builds the Python app among several", async () => {
     const c10 = item(
       await auditFiles({
