@@ -204,7 +204,7 @@ function isStandIn(value: string): boolean {
   return (
     !/[A-Za-z0-9]/.test(value) ||
     [...value].length === 1 ||
-    /^(EMPTY|not[-_ ]?(needed|set|provided|configured|required|used)|unset|unused|ignored|missing|no[-_ ]?(auth|key|token|password|secret)([-_ ]?(required|needed))?)$/i.test(value) ||
+    /^(EMPTY|((api[-_ ]?)?(key|token|secret|password)[-_ ]?)?not[-_ ]?(needed|set|provided|configured|required|used)|unset|unused|ignored|missing|no[-_ ]?(auth|key|token|password|secret)([-_ ]?(required|needed))?)$/i.test(value) ||
     // What a client that refuses an empty key is given when the server ignores it (`"cant-be-empty"`).
     /^(does[-_ ]?not|doesn'?t)[-_ ]?matter$|^(cant|can'?t|cannot)[-_ ]?be[-_ ]?empty$/i.test(value) ||
     // GitHub's documented password when the token goes in the user name.
