@@ -12,6 +12,16 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   ".mypy_cache",
   ".pytest_cache",
   ".ruff_cache",
+  // The rest of ruff's default excludes: other VCS data, tool caches, installed eggs and PEP 582 packages, and
+  // notebook checkpoints (copies of the user's files, which would report every finding twice).
+  ".hg",
+  ".svn",
+  ".nox",
+  ".pytype",
+  ".direnv",
+  ".eggs",
+  "__pypackages__",
+  ".ipynb_checkpoints",
 ]);
 
 /** A file in a folder that marks it as a virtualenv, whatever the folder is called. */

@@ -12,7 +12,7 @@ export const sourceInputShape = {
     .max(4096)
     .optional()
     .describe(
-      "A Python file or project folder to analyse, absolute or relative to the first allowed root. Folders are walked for *.py, honouring .gitignore and skipping virtualenvs, node_modules and build output",
+      "A Python file or project folder to analyse, absolute or relative to the first allowed root. Folders are walked for *.py, honouring .gitignore and skipping virtualenvs, node_modules, tool caches and build output",
     ),
   files: z
     .array(
