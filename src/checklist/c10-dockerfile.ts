@@ -108,7 +108,9 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
  * server image such as `tiangolo/uvicorn-gunicorn-fastapi`), Python base (1). Among those, one that starts something
  * else (`CMD ["sh", "entrypoint.sh"]`, 1) and copies more than the dependency manifests (1) is the app's image rather
  * than a base image holding only the dependencies. One that copies the module defining the `FastAPI()` app (8) builds
- * that app, where the others of a monorepo build its bots, workers and tools.
+ * that app, where the others of a monorepo build its bots, workers and tools; a bare `COPY . .` copies it surely (8)
+ * when the app lies under the Dockerfile's own folder, the usual build context, and only perhaps (4) when it lies
+ * beside it (SurfSense's `surfsense_mcp/Dockerfile` next to `surfsense_backend/`, whose Dockerfile builds the app).
  */
 function score(stages: Stage[], path: string, appPaths: string[]): number {
   let s = 0;
@@ -119,7 +121,7 @@ function score(stages: Stage[], path: string, appPaths: string[]): number {
   if (s === 0) return 0;
   if (!runsPython && stages.some((st) => st.instructions.some((i) => /^(CMD|ENTRYPOINT)$/i.test(i.getKeyword())))) s += 1;
   if (stages.some(copiesSource)) s += 1;
-  if (stages.some((st) => copiesApp(st, path, appPaths))) s += 8;
+  s += Math.max(0, ...stages.map((st) => copiesApp(st, path, appPaths)));
   return s;
 }
 
@@ -140,20 +142,29 @@ function mainAppPaths(facts: AuditContext["facts"]): string[] {
  * Whether a `COPY`/`ADD` from the build context brings in one of the app modules. The build context is not written
  * in the Dockerfile (compose files and CI set it), so a source counts when it names an app module's path or a folder
  * above it relative to the Dockerfile's folder or to any folder above that (`COPY ./backend/main.py` from the root,
- * `COPY ./app` from `users/` for `users/docker/backend.dockerfile`); `COPY . .` copies every app.
+ * `COPY ./app` from `users/` for `users/docker/backend.dockerfile`): 8. `COPY . .` copies every app below the build
+ * context: 8 for an app under the Dockerfile's folder, 4 for one elsewhere (a context set above it).
  */
-function copiesApp(stage: Stage, dockerfilePath: string, appPaths: string[]): boolean {
-  if (appPaths.length === 0) return false;
+function copiesApp(stage: Stage, dockerfilePath: string, appPaths: string[]): number {
+  if (appPaths.length === 0) return 0;
   const dirs = dockerfilePath.split("/").slice(0, -1);
+  const own = dirs.join("/");
   const bases = dirs.map((_, i) => dirs.slice(0, dirs.length - i).join("/")).concat([""]);
-  return contextSources(stage).some((src) => {
+  let best = 0;
+  for (const src of contextSources(stage)) {
     const rel = src.replace(/^\.\/+/, "").replace(/\/+$/, "").replace(/\/\*.*$/, "");
-    if (rel === "" || rel === "." || rel.startsWith("/") || rel.includes("..")) return rel === "" || rel === ".";
-    return bases.some((base) => {
+    if (rel === "" || rel === ".") {
+      best = Math.max(best, appPaths.some((p) => own === "" || p.startsWith(`${own}/`)) ? 8 : 4);
+      continue;
+    }
+    if (rel.startsWith("/") || rel.includes("..")) continue;
+    const named = bases.some((base) => {
       const full = base ? `${base}/${rel}` : rel;
       return appPaths.some((p) => p === full || p.startsWith(`${full}/`));
     });
-  });
+    if (named) return 8;
+  }
+  return best;
 }
 
 /** The build-context sources of a stage's `COPY`/`ADD` instructions (not `COPY --from=`, not URLs). */

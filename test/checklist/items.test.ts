@@ -410,6 +410,32 @@ describe("C10 Dockerfile", () => {
     expect(lines(item(await auditFiles(services), "C10"))[1]).toMatch(/^users\/docker\/backend\.dockerfile:1 builds the Python app/);
   });
 
+  it("prefers the Dockerfile whose own folder holds the app when each copies its whole folder", async () => {
+    const files = {
+      "backend/app/app.py": APP,
+      "backend/Dockerfile": [
+        "FROM python:3.12-slim AS deps",
+        "COPY pyproject.toml uv.lock ./",
+        "RUN pip install uv && uv sync --frozen",
+        "FROM deps AS production",
+        "COPY . .",
+        'CMD ["/app/scripts/entrypoint.sh"]',
+        "",
+      ].join("\n"),
+      "mcp/server.py": "import mcp\n",
+      "mcp/Dockerfile": [
+        "FROM python:3.12-slim AS deps",
+        "COPY pyproject.toml uv.lock ./",
+        "RUN pip install uv && uv sync --frozen",
+        "FROM deps AS production",
+        "COPY . .",
+        'CMD ["python", "-m", "mcp_server"]',
+        "",
+      ].join("\n"),
+    };
+    expect(lines(item(await auditFiles(files), "C10"))[1]).toMatch(/^backend\/Dockerfile:4 builds the Python app in 2 stages/);
+  });
+
   it("fails an app without a Dockerfile and one whose Dockerfiles build no Python", async () => {
     expect(lines(item(await auditFiles({ "app/main.py": APP }), "C10"))).toEqual(["fail", "the project has an app but no Dockerfile (or Containerfile)"]);
     expect(lines(item(await auditFiles({ "app/main.py": APP, "web/Containerfile": "FROM nginx:alpine\n" }), "C10"))).toEqual([
