@@ -34,6 +34,7 @@ export const fapi102: Rule = {
       "imported, or returned by an annotated `get_settings()`); a field with no default or a non-wildcard one is not a finding; " +
       'a conditional (`["*"] if DEBUG else [...]`) and concatenations are not followed; options ' +
       "passed only through `**kwargs` are unknown, so they never make a finding. A wildcard without credentials is not a finding. " +
+      "Test code (`tests/`, `test_*.py`, `conftest.py`...) is not checked: the apps it builds answer a test client, never a browser. " +
       "Reported on the line where the call starts.",
     why:
       'The CORS specification forbids `Access-Control-Allow-Origin: *` with credentials, so Starlette does not send "*": ' +
@@ -53,7 +54,8 @@ export const fapi102: Rule = {
     const hits: RuleHit[] = [];
     for (const mod of index.modules) {
       // A CORS registration names the class somewhere in its module (import, alias or attribute path).
-      if (!/cors/i.test(mod.file.content)) continue;
+      // Test code builds apps for a test client, never for a browser (`conftest.py` fixtures).
+      if (mod.isTest || !/cors/i.test(mod.file.content)) continue;
       for (const fact of mod.calls) {
         const options = corsOptions(index, mod, fact.node);
         if (!options) continue;

@@ -93,6 +93,13 @@ describe("FAPI102 across files", () => {
     expect(places(result)).toEqual(["app/main.py:6 FAPI102", "app/main.py:9 FAPI102", "app/main.py:11 FAPI102", "app/main.py:12 FAPI102", "app/main.py:13 FAPI102"]);
   });
 
+  it("does not check test code: a test app's CORS never answers a browser", async () => {
+    const app =
+      'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n';
+    const result = await scanFiles({ "tests/conftest.py": app, "pkg/core/tests/conftest.py": app, "app/main.py": app }, { select: ["FAPI102"] });
+    expect(places(result)).toEqual(["app/main.py:5 FAPI102"]);
+  });
+
   it("does not take a project class that happens to be called CORSMiddleware for Starlette's", async () => {
     const result = await scanFiles(
       {
