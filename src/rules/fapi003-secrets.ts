@@ -30,7 +30,7 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // How a secret is hashed or handled, and code or markup that deals with one: `API_KEY_HASH_ITERATIONS`,
     // `API_KEY_HASH_SALT` (a salt is public by design), `_PASSWORD_FIELD_JS`, `SECRET_MASK_CSS_RULE`,
     // `raw_secret_handling`, `secret_scan_status`, `_SECRET_WORDS` (a word list), `SECRET_REFUSAL_SENTINEL`.
-    "|iterations|rounds|salt|js|css|html|sql|xpath|selector|attribute|rule|filter|handling|status|sentinel|words|redacted" +
+    "|iterations|rounds|salt|js|css|html|sql|xpath|selector|attribute|rule|filter|handling|status|sentinel|words|redacted|redaction" +
     // Where a key comes from, how it is picked, the ARN naming a secret, when a credential was used or rotated, a
     // log level (`API_KEY_SOURCE = "HEADER"`, `api_key_selection_expression`, `secret_arn`,
     // `access_key_1_last_used = "N/A"`, `TOKEN_ROUTER_LOG_LEVEL`).
@@ -43,6 +43,8 @@ const NOT_SECRET_SUFFIX = new RegExp(
     "|instructions|prompt|tooltip|tip|notice|warning" +
     // How many tokens a plan allows (`PREMIUM_TOKEN_LIMIT = os.getenv(..., "5000000")`, `ANON_TOKEN_WARNING_THRESHOLD`).
     "|limit|limits|threshold|quota|budget|count|counts" +
+    // How tokens are counted or encoded (`token_counting: Literal["tiktoken", "char"] = "tiktoken"`).
+    "|counting|counter|encoding|encoder|tokenizer|estimator|strategy" +
     // A claim of the token, not the token (`access_token_jwt_subject = "access"`).
     "|subject|claim|claims|purpose)$",
 );
@@ -171,8 +173,9 @@ function isLabel(value: string): boolean {
  */
 export function namesAField(literal: Node): boolean {
   const value = stringLiteral(literal)?.value.trim() ?? "";
-  if (!/^[a-z]+(_[a-z]+)+$/.test(value)) return false;
-  const words = value.split("_");
+  // Private keys too: `_SLASH_SECRET_SOURCE_KEY = "__slash_skill_secret_source"`.
+  if (!/^_*[a-z]+(_[a-z]+)+$/.test(value)) return false;
+  const words = value.replace(/^_+/, "").split("_");
   return words.some((w) => CREDENTIAL_WORDS.has(w)) && !words.some((w) => PLACEHOLDER_WORDS.has(w));
 }
 
@@ -217,6 +220,10 @@ function isStandIn(value: string): boolean {
     /^__[a-z][a-z0-9_]*__$/.test(value) ||
     // Tokenizer markup, with DeepSeek's full-width bars too (`"<｜User｜>"`, `"｜DSML｜"`).
     /^(<[|｜][\w.-]+[|｜]>|[|｜][\w.-]+[|｜]|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value) ||
+    // A command-line flag (`token == "-c"` while splitting libpq options).
+    /^(-[A-Za-z]|--[a-z][a-z-]*)$/.test(value) ||
+    // A redaction marker in brackets (`"[redacted]"`, `"<hidden>"`).
+    /^[\[<(*]+\s*(redacted|hidden|masked|removed|filtered|omitted)\s*[\]>)*]+$/i.test(value) ||
     // What a report shows when there is no value (`"N/A"`, `"not_supported"`).
     /^(n\/a|not[-_ ]?(applicable|supported|available)|unsupported)$/i.test(value)
   );
