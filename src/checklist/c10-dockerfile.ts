@@ -20,6 +20,8 @@ import {
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
 /** Paths that hold installed Python packages or what installs them. */
+/** Binaries, configuration and Node packages of the system: copied for tools, not for the Python app. */
+const SYSTEM_PATH = /^\/(etc|bin|sbin|opt\/[\w.-]+\/bin|usr\/(local\/)?(s?bin|lib\/node_modules|share))(\/|$)/;
 const PACKAGE_PATH = /(^|\/)(\.?venv|site-packages|dist-packages|wheels?|wheelhouse|install|\.local|packages|deps)(\/|$)|\.whl$/;
 
 /**
@@ -70,7 +72,11 @@ export function checkC10(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   } else if (pythonCopies[0]) {
     // Show the copy that carries the packages (a virtualenv, site-packages, wheels) over one that carries
     // `/etc/passwd` or a log folder from the same stage.
-    const c = pythonCopies.find((x) => x.sources.some((src) => PACKAGE_PATH.test(src))) ?? pythonCopies[0];
+    // Then one that carries the app (`/app/backend` with its virtualenv) over system binaries (`/usr/bin/node`).
+    const c =
+      pythonCopies.find((x) => x.sources.some((src) => PACKAGE_PATH.test(src))) ??
+      pythonCopies.find((x) => x.sources.some((src) => !SYSTEM_PATH.test(src))) ??
+      pythonCopies[0];
     const install = pythonInstall(c.stage) ?? lineage(c.stage).map(pythonInstall).find((x) => x) ?? null;
     const what = c.sources.length > 0 ? ` \`${c.sources.join(" ")}\`` : "";
     evidence.push({ file, line: c.line, note: `${label(c.into)} copies${what} from ${label(c.stage)}${install ? `, which installs Python packages (line ${install.line})` : ", a Python stage"}` });

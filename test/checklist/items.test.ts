@@ -344,6 +344,24 @@ describe("C10 Dockerfile", () => {
     expect(lines(c10)).toContain("Dockerfile:5 the final stage copies `/app/.venv` from `builder`, which installs Python packages (line 2)");
   });
 
+  it("shows the copy that carries the app over one that carries a system binary", async () => {
+    const c10 = item(
+      await auditFiles({
+        "app/main.py": APP,
+        "Dockerfile": [
+          "FROM python:3.12-slim AS builder",
+          "RUN apt-get install -y nodejs && cd /app/backend && uv sync --frozen",
+          "FROM python:3.12-slim",
+          "COPY --from=builder /usr/bin/node /usr/bin/node",
+          "COPY --from=builder /app/backend ./backend",
+          "",
+        ].join("\n"),
+      }),
+      "C10",
+    );
+    expect(lines(c10)).toContain("Dockerfile:5 the final stage copies `/app/backend` from `builder`, which installs Python packages (line 2)");
+  });
+
   it("knows a Python image pinned by digest", async () => {
     const c10 = item(
       await auditFiles({
