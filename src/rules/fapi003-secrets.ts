@@ -46,7 +46,9 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // How tokens are counted or encoded (`token_counting: Literal["tiktoken", "char"] = "tiktoken"`).
     "|counting|counter|encoding|encoder|tokenizer|estimator|strategy" +
     // A claim of the token, not the token (`access_token_jwt_subject = "access"`).
-    "|subject|claim|claims|purpose)$",
+    "|subject|claim|claims|purpose" +
+    // Where a client puts the token (`token_placement="header"`).
+    "|placement|position|transport|delivery)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
