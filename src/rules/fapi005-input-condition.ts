@@ -85,9 +85,9 @@ export class InputCondition {
     at: number,
   ) {
     // A parameter rebound before the `if` holds whatever the handler put there, no longer the request's value.
-    const rebound = reboundNames(fn, at);
-    this.inputs = new Set([...inputs].filter((n) => !rebound.has(n)));
-    this.reboundAttributes = reboundAttributes(fn, at);
+    const { names, attributes } = rebound(fn, at);
+    this.inputs = new Set([...inputs].filter((n) => !names.has(n)));
+    this.reboundAttributes = attributes;
   }
 
   qualifies(condition: Node): boolean {
@@ -331,44 +331,38 @@ function isLocal(fn: FunctionInfo, name: string): boolean {
   return false;
 }
 
-function reboundNames(fn: FunctionInfo, before: number): Set<string> {
-  const out = new Set<string>();
+/**
+ * What the handler's own code rebinds before `before`: names (`q = q.strip()`, `with ... as q`) and attribute
+ * chains (`payload.user_id = user.id`, `a.b += 1`).
+ */
+function rebound(fn: FunctionInfo, before: number): { names: Set<string>; attributes: Set<string> } {
+  const names = new Set<string>();
+  const attributes = new Set<string>();
   const own = factsOf(fn.scope);
+  const collectAttributes = (t: Node | null): void => {
+    if (!t) return;
+    if (t.type === "attribute") attributes.add(attributePath(t));
+    else if (t.type === "pattern_list" || t.type === "tuple_pattern" || t.type === "list_pattern") for (const c of t.namedChildren) collectAttributes(c);
+  };
   for (const list of [own.assignments, own.augmentedAssignments]) {
     for (const fact of list) {
       if (fact.node.startIndex >= before) continue;
-      for (const id of identifiersIn(fact.node.childForFieldName("left"))) out.add(id);
+      const left = fact.node.childForFieldName("left");
+      for (const id of identifiersIn(left)) names.add(id);
+      collectAttributes(left);
     }
   }
   for (const fact of own.withItems) {
     if (fact.node.startIndex >= before) continue;
     const value = fact.node.childForFieldName("value");
-    if (value?.type === "as_pattern") for (const id of identifiersIn(value.childForFieldName("alias"))) out.add(id);
+    if (value?.type === "as_pattern") for (const id of identifiersIn(value.childForFieldName("alias"))) names.add(id);
   }
-  return out;
+  return { names, attributes };
 }
 
 /** `a.b.c` with the spaces and line breaks a chain may hold taken out. */
 function attributePath(n: Node): string {
   return n.text.replace(/\s+/g, "");
-}
-
-/** Attribute chains assigned before `before` in the handler's own scope: `payload.user_id = ...`, `a.b += 1`. */
-function reboundAttributes(fn: FunctionInfo, before: number): Set<string> {
-  const out = new Set<string>();
-  const own = factsOf(fn.scope);
-  for (const list of [own.assignments, own.augmentedAssignments]) {
-    for (const fact of list) {
-      if (fact.node.startIndex >= before) continue;
-      const collect = (t: Node | null): void => {
-        if (!t) return;
-        if (t.type === "attribute") out.add(attributePath(t));
-        else if (t.type === "pattern_list" || t.type === "tuple_pattern" || t.type === "list_pattern") for (const c of t.namedChildren) collect(c);
-      };
-      collect(fact.node.childForFieldName("left"));
-    }
-  }
-  return out;
 }
 
 /** Names bound by an assignment target or `for` target: `a`, `a, b`, `(a, [b, *c])`. */
