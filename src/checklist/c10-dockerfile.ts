@@ -20,9 +20,9 @@ import {
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
 /** Paths that hold installed Python packages or what installs them. */
+const PACKAGE_PATH = /(^|\/)(\.?venv|site-packages|dist-packages|wheels?|wheelhouse|install|\.local|packages|deps)(\/|$)|\.whl$/;
 /** Binaries, configuration and Node packages of the system: copied for tools, not for the Python app. */
 const SYSTEM_PATH = /^\/(etc|bin|sbin|opt\/[\w.-]+\/bin|usr\/(local\/)?(s?bin|lib\/node_modules|share))(\/|$)/;
-const PACKAGE_PATH = /(^|\/)(\.?venv|site-packages|dist-packages|wheels?|wheelhouse|install|\.local|packages|deps)(\/|$)|\.whl$/;
 
 /**
  * C10 "Dockerfile optimized (multi-stage)": the Dockerfile that builds the Python app has two or more `FROM`
