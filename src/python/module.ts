@@ -99,7 +99,7 @@ export interface ModuleInfo {
   readonly comparisons: readonly Fact[];
   /** Module-level definitions by name: assignments' right-hand sides, defs and classes. Last one wins. */
   definitions: Map<string, Definition>;
-  /** `# noqa` comments by 1-based line: null for a bare noqa, else the codes. */
+  /** `# noqa` (and Bandit's `# nosec`) comments by 1-based line: null for a bare noqa, else the codes they silence. */
   noqa: Map<number, Set<string> | null>;
   /** Syntax errors the parser recovered from. */
   syntaxErrors: { line: number; column: number; message: string }[];
@@ -145,9 +145,30 @@ const FACTS_QUERY = `
  * WASM calls per hit, where a query visits every node of the file; hits inside strings and comments are dropped
  * by checking the node found.
  */
-const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*noqa/gi;
+const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*no(?:qa|sec)/gi;
 
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
+
+/**
+ * Bandit's `# nosec`: the user already told a security linter this line is intended. A bare one silences the
+ * security rules (FAPI003, FAPI102); `# nosec B105` (and B106, B107, Bandit's hardcoded-password tests) silences
+ * FAPI003. Other Bandit tests have no counterpart here.
+ */
+const NOSEC = /#\s*nosec\b(?:[ \t:]+(B\d{3}(?:[ \t]*,?[ \t]*B\d{3})*))?/i;
+const NOSEC_RULES: Readonly<Record<string, string>> = { B105: "FAPI003", B106: "FAPI003", B107: "FAPI003" };
+
+/** The rule codes a comment suppresses: null for all of them (a bare `# noqa`), undefined for none. */
+function suppressedBy(comment: string): Set<string> | null | undefined {
+  const noqa = NOQA.exec(comment);
+  if (noqa && !noqa[1]) return null;
+  const codes = new Set(noqa?.[1]?.toUpperCase().split(/[\s,]+/).filter(Boolean) ?? []);
+  const nosec = NOSEC.exec(comment);
+  if (nosec) {
+    const tests = nosec[1]?.toUpperCase().match(/B\d{3}/g);
+    for (const code of tests ? tests.map((t) => NOSEC_RULES[t]) : ["FAPI003", "FAPI102"]) if (code) codes.add(code);
+  }
+  return noqa || codes.size > 0 ? codes : undefined;
+}
 
 /** Per-module state behind the lazy facts: the query to run and every scope in source order. */
 interface LazyFacts {
@@ -199,8 +220,8 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
     if (hit[0] === "#") {
       const comment = root.descendantForIndex(m.index, m.index + 1);
       if (comment?.type !== "comment" || mod.noqa.has(comment.startPosition.row + 1)) continue;
-      const n = NOQA.exec(comment.text);
-      if (n) mod.noqa.set(comment.startPosition.row + 1, n[1] ? new Set(n[1].toUpperCase().split(/[\s,]+/).filter(Boolean)) : null);
+      const codes = suppressedBy(comment.text);
+      if (codes !== undefined) mod.noqa.set(comment.startPosition.row + 1, codes);
       continue;
     }
     const word = hit.trimEnd();

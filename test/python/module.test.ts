@@ -105,6 +105,27 @@ describe("module facts per scope", () => {
       expect(mod.noqa.get(2)).toEqual(new Set(["FAPI001"]));
     });
   });
+
+  it("reads Bandit's `# nosec` as silencing the security rules it covers", async () => {
+    const src = [
+      'TOKEN = "123:ABC"  # nosec',
+      'PASSWORD = "hunter2"  # nosec B105',
+      'KEY = "k-1"  # nosec: B101',
+      'SECRET = "s-1"  # noqa: FAPI004  # nosec B106, B324',
+      'X = "# nosec"',
+      "y = 1  # nosecurity",
+      "z = 2  # noqa  # nosec",
+      "",
+    ].join("\n");
+    await withModule(src, (mod) => {
+      expect([...mod.noqa.entries()]).toEqual([
+        [1, new Set(["FAPI003", "FAPI102"])],
+        [2, new Set(["FAPI003"])],
+        [4, new Set(["FAPI004", "FAPI003"])],
+        [7, null],
+      ]);
+    });
+  });
 });
 
 describe("routes registered by a call", () => {

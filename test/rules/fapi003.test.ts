@@ -40,6 +40,13 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     ]);
   });
 
+  it("counts a line Bandit's `# nosec` marks as suppressed, as `# noqa: FAPI003` would", async () => {
+    const source = 'TOKEN = "123:ABC"  # nosec B105\nPASSWORD = "hunter2"  # nosec B101\nAPI_KEY = "k-9f8e7d"  # nosec\n';
+    const result = await scanFiles({ "app/bot.py": source }, { select: ["FAPI003"] });
+    expect(places(result)).toEqual(["app/bot.py:2 FAPI003"]);
+    expect(result.summary.suppressed).toBe(2);
+  });
+
   it("skips a model column compared inside a query's arguments in test code, not in app code", async () => {
     const lookup = [
       "from sqlalchemy import select",

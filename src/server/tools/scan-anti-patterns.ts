@@ -27,7 +27,7 @@ const OutputShape = {
   summary: z.object({
     filesScanned: z.number().int(),
     findings: z.number().int().describe("All findings, including any beyond maxFindings"),
-    suppressed: z.number().int().describe("Findings silenced by # noqa or per-file ignores"),
+    suppressed: z.number().int().describe("Findings silenced by # noqa, Bandit's # nosec or per-file ignores"),
     byRule: z.record(z.string(), z.number().int()),
     parseErrors: z.array(z.object({ file: z.string(), message: z.string() })),
     skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
