@@ -48,7 +48,9 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // A claim of the token, not the token (`access_token_jwt_subject = "access"`).
     "|subject|claim|claims|purpose" +
     // Where a client puts the token (`token_placement="header"`).
-    "|placement|position|transport|delivery)$",
+    "|placement|position|transport|delivery" +
+    // How the token to use is picked (`user_token_resolution = "authed_user"`, Slack Bolt).
+    "|resolution|policy|behavior|behaviour)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
