@@ -90,7 +90,7 @@ export function normalizeName(name: string): string {
 /** Whether a variable, field, parameter or keyword name says it holds a secret (RULES.md FAPI003). */
 export function isSecretName(name: string): boolean {
   const n = normalizeName(name);
-  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n) && !CURSOR_TOKEN.test(n) && !ABSENT_MARKER.test(n);
+  return SECRET_NAME.test(n) && !NOT_SECRET_SUFFIX.test(n) && !CSRF_TOKEN.test(n) && !VOCAB_TOKEN.test(n) && !CURSOR_TOKEN.test(n) && !ABSENT_MARKER.test(n) && !KIND_OF.test(n);
 }
 
 /**
@@ -98,6 +98,12 @@ export function isSecretName(name: string): boolean {
  * that stands for an unset one (`PLACEHOLDER_SECRET_KEY`): it holds a marker.
  */
 const ABSENT_MARKER = /^_?(missing|no|null|none|invalid|expired|revoked|placeholder)_/;
+
+/**
+ * A label for a kind of credential, not the credential: `REQUEST_TYPE_ACCESS_TOKEN = "auth-request-type/at"`,
+ * `GRANT_TYPE_REFRESH_TOKEN`, `HEADER_API_KEY`: a type, metric, header or field word before the secret words.
+ */
+const KIND_OF = /(^|_)(type|types|kind|label|metric|metrics|header|field|param)_([a-z0-9]+_)?(token|access_token|id_token|refresh_token|auth_token|api_key|secret|password)$/;
 
 /**
  * A value that spells the last word of the name it is given to (`PK_TOKEN = "token"`, `FIELD_SECRET = "secret"`):
@@ -121,8 +127,7 @@ export function namesItself(name: string, literal: Node): boolean {
 
 /**
  * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
- * `documentation/`),
- * database seeds (`seeds/`, `seed.py`, `seed_users.py`, `seeds_load.py`), test data builders (`fixtures/`,
+ * `documentation/`, `doctests/`), database seeds (`seeds/`, `seed.py`, `seed_users.py`, `seeds_load.py`), test data builders (`fixtures/`,
  * `fixtures.py`, `factories/`, `factories.py`) and migrations (`migrations/`, Alembic `versions/`). The
  * credentials they spell are sample rows, not configuration the app runs with.
  */
@@ -130,7 +135,7 @@ export function isSampleDataPath(path: string): boolean {
   const parts = path.split("/");
   const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
   const dirs = parts.slice(0, -1);
-  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed")) return true;
+  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed")) return true;
   if (isMigrationPath(path)) return true;
   return /^seeds?($|_)|_seeds?$/.test(base) || base === "fixtures" || base === "factories";
 }

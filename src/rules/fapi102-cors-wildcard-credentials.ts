@@ -35,6 +35,7 @@ export const fapi102: Rule = {
       'a conditional (`["*"] if DEBUG else [...]`) and concatenations are not followed; options ' +
       "passed only through `**kwargs` are unknown, so they never make a finding. A wildcard without credentials is not a finding. " +
       "Test code (`tests/`, `test_*.py`, `conftest.py`...) is not checked: the apps it builds answer a test client, never a browser. " +
+      "A line a bare Bandit `# nosec` marks is suppressed like `# noqa: FAPI102`. " +
       "Reported on the line where the call starts.",
     why:
       'The CORS specification forbids `Access-Control-Allow-Origin: *` with credentials, so Starlette does not send "*": ' +

@@ -82,6 +82,7 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
         "alembic/versions/0001_accounts.py": seed,
         "app/migrations/0002_accounts.py": seed,
         "docs/examples/accounts.py": seed,
+        "doctests/cmds_accounts.py": seed,
         "app/seeding_policy.py": seed,
         "app/accounts.py": seed,
       },
