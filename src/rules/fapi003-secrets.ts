@@ -120,8 +120,9 @@ export function namesItself(name: string, literal: Node): boolean {
   // `AWS_ACCESS_KEY_ID_KWARG = "aws_access_key_id"`.
   const valueWords = value.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
   if (valueWords.length > 1 && valueWords.every((w) => words.includes(w))) return true;
-  // The same words in camelCase: `WaitForTaskToken = "waitForTaskToken"`, `PROP_API_KEY_SOURCE = "apiKeySource"`.
-  const camel = /^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(lit.value.trim()) ? normalizeName(lit.value.trim()).split("_") : [];
+  // The same words in camelCase or PascalCase: `WaitForTaskToken = "waitForTaskToken"`, `PROP_API_KEY_SOURCE =
+  // "apiKeySource"`, `_USER_API_KEY = "UserApiKey"` (a type's name).
+  const camel = /^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(lit.value.trim()) ? normalizeName(lit.value.trim()).split("_") : [];
   return camel.length > 1 && camel.every((w) => words.includes(w));
 }
 
