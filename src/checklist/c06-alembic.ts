@@ -166,7 +166,26 @@ function resolveLocation(ctx: Pick<AuditContext, "project">, base: string, locat
     if (hit) return hit.slice(0, hit.indexOf(`${rel}/`) + rel.length);
     return rel;
   }
+  if (/^(\/|[A-Za-z]:[\\/])/.test(location)) return absoluteLocation(ctx, base, location) ?? joinRel(base, location);
   return joinRel(base, location);
+}
+
+/**
+ * An absolute `script_location` names a folder on the machine that runs Alembic, usually a container
+ * (`/app/ee/databases/postgres/migrations/core` for the repo's `api/ee/...`): the project folder holding an env.py
+ * whose path ends with the longest tail of it, the config's own folder first.
+ */
+function absoluteLocation(ctx: Pick<AuditContext, "project">, base: string, location: string): string | null {
+  const segments = location.replace(/\\/g, "/").replace(/^[A-Za-z]:/, "").split("/").filter((s) => s !== "" && s !== ".");
+  const envDirs = ctx.project.pythonFiles.filter((f) => f.path === "env.py" || f.path.endsWith("/env.py")).map((f) => dirOf(f.path));
+  const endsWith = (dir: string, tail: string) => dir === tail || dir.endsWith(`/${tail}`);
+  for (let i = 0; i < segments.length; i++) {
+    const tail = segments.slice(i).join("/");
+    if (envDirs.includes(base) && endsWith(base, tail)) return base;
+    const hit = envDirs.find((d) => endsWith(d, tail));
+    if (hit !== undefined) return hit;
+  }
+  return null;
 }
 
 function revisionFiles(modules: ModuleInfo[], dirs: string[], recursive: boolean): ModuleInfo[] {

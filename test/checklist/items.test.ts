@@ -222,6 +222,24 @@ describe("C06 Alembic", () => {
     ]);
   });
 
+  it("maps an absolute script_location (a container path) onto the project folder that ends with it", async () => {
+    const c06 = item(
+      await auditFiles({
+        "api/oss/src/db.py": db,
+        "api/ee/migrations/core/alembic.ini": "[alembic]\nscript_location = /app/ee/migrations/core\n",
+        "api/ee/migrations/core/env.py": env,
+        "api/ee/migrations/core/versions/0001_init.py": rev,
+        "api/oss/migrations/core/env.py": env,
+      }),
+      "C06",
+    );
+    expect(lines(c06)).toEqual([
+      "pass",
+      "api/ee/migrations/core/alembic.ini:1 script_location `api/ee/migrations/core`; env.py present; 1 revision in api/ee/migrations/core/versions",
+      "api/ee/migrations/core/versions/0001_init.py a tracked revision",
+    ]);
+  });
+
   it("fails without any Alembic config, pointing at an env.py it found", async () => {
     const c06 = item(await auditFiles({ "app/db.py": db, "migrations/env.py": env }), "C06");
     expect(lines(c06)).toEqual([
