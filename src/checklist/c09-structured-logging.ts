@@ -1,9 +1,8 @@
 import type { Node } from "web-tree-sitter";
 import type { ClassInfo, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
-import { callArguments, isTrue, stringLiteral, unparen } from "../python/syntax.js";
+import { callArguments, isSampleDataPath, isTrue, stringLiteral, unparen } from "../python/syntax.js";
 import { isMainGuarded, isScriptModule } from "../rules/fapi001-scopes.js";
-import { isSampleDataPath } from "../rules/fapi003-secrets.js";
 import { at, count, itemResult, listed } from "./evidence.js";
 import type { ParsedLoggingConfig } from "./config-files.js";
 import type { IniFile } from "./ini.js";

@@ -2,10 +2,9 @@ import type { Node } from "web-tree-sitter";
 import { factsOf, factsOfScopes, scopesMatching, type FunctionInfo, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ASYNC_SESSION_TYPES, CONNECT_CALLS, SYNC_SESSION_TYPES } from "../python/names.js";
-import { callArguments, stringLiteral, unparen } from "../python/syntax.js";
+import { callArguments, isSampleDataPath, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
 import { type FunctionUse, isMainGuarded, isScriptModule, localNames, runsAtImportOnly } from "./fapi001-scopes.js";
-import { isSampleDataPath } from "./fapi003-secrets.js";
 
 const CONTAINER_FACTORIES = new Set([
   "builtins.dict",

@@ -2,9 +2,9 @@ import type { Node } from "web-tree-sitter";
 import { type ClassInfo, factsOfScopes, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope, type ScopeFacts, scopesMatching } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { ANNOTATED } from "../python/names.js";
-import { argument, callArguments, genericParts, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
+import { argument, callArguments, genericParts, isSampleDataPath, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { assignedLiterals, credentialLiteral, envRead, isPlaceholderMarker, isSampleDataPath, isSecretName, namesAField, namesItself } from "./fapi003-secrets.js";
+import { assignedLiterals, credentialLiteral, envRead, isPlaceholderMarker, isSecretName, namesAField, namesItself } from "./fapi003-secrets.js";
 
 const JWT_CALLS = new Set([
   "jwt.encode",

@@ -126,29 +126,6 @@ export function namesItself(name: string, literal: Node): boolean {
   return camel.length > 1 && camel.every((w) => words.includes(w));
 }
 
-/**
- * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
- * `documentation/`, `doctests/`), database seeds (`seeds/`, `seed.py`, `seed_users.py`, `seeds_load.py`), test data builders (`fixtures/`,
- * `fixtures.py`, `factories/`, `factories.py`) and migrations (`migrations/`, Alembic `versions/`). The
- * credentials they spell are sample rows, not configuration the app runs with.
- */
-export function isSampleDataPath(path: string): boolean {
-  const parts = path.split("/");
-  const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
-  const dirs = parts.slice(0, -1);
-  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed")) return true;
-  if (isMigrationPath(path)) return true;
-  return /^seeds?($|_)|_seeds?$/.test(base) || base === "fixtures" || base === "factories";
-}
-
-/**
- * A database migration (`migrations/`, Alembic `versions/`): the `alembic` command runs it, never the server, so
- * whatever it blocks or keeps at module level concerns one run of the command.
- */
-export function isMigrationPath(path: string): boolean {
-  const dirs = path.split("/").slice(0, -1);
-  return dirs.includes("migrations") || (dirs.includes("alembic") && dirs.includes("versions"));
-}
 
 /**
  * A string or bytes literal that can be a credential: non-empty, fully known (no f-string holes), and not one

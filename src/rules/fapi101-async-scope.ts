@@ -2,7 +2,7 @@ import type { Node } from "web-tree-sitter";
 import { type Fact, factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { isScriptModule } from "./fapi001-scopes.js";
-import { isMigrationPath } from "./fapi003-secrets.js";
+import { isMigrationPath } from "../python/syntax.js";
 
 /** A call that runs on the event loop: in an `async def`'s own scope and not handed to a thread. */
 export interface LoopCall {

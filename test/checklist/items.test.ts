@@ -181,6 +181,25 @@ describe("C05 async engine", () => {
       "app/db.py:2 sync `create_engine(...)`",
     ]);
   });
+
+  it("leaves out the engines of migration helpers, docs and seeds, not those of the app's own modules", async () => {
+    const sync = 'from sqlalchemy import create_engine\n\n\ndef run():\n    engine = create_engine("postgresql://db/app")\n    return engine\n';
+    const c05 = item(
+      await auditFiles({
+        "app/db.py": 'from sqlalchemy.ext.asyncio import create_async_engine\nengine = create_async_engine("postgresql+asyncpg://db/app")\n',
+        "app/migrations/core/data_migrations/projects.py": sync,
+        "docs/examples/engine.py": sync,
+        "app/seeds/users.py": sync,
+      }),
+      "C05",
+    );
+    expect(lines(c05)).toEqual(["pass", "app/db.py:1 uses SQL: imports sqlalchemy", "app/db.py:2 async engine: `create_async_engine(...)`"]);
+    // The evidence of SQL use is the app's own import, though a migration helper's path sorts first.
+    const early = item(await auditFiles({ "aaa/migrations/data/fix.py": sync, "app/db.py": 'from sqlalchemy.ext.asyncio import create_async_engine\nengine = create_async_engine("postgresql+asyncpg://db/app")\n' }), "C05");
+    expect(lines(early)[1]).toBe("app/db.py:1 uses SQL: imports sqlalchemy");
+    const withApp = item(await auditFiles({ "app/db.py": 'from sqlalchemy.ext.asyncio import create_async_engine\nengine = create_async_engine("postgresql+asyncpg://db/app")\n', "app/reports.py": sync }), "C05");
+    expect(lines(withApp)[0]).toBe("fail");
+  });
 });
 
 describe("C06 Alembic", () => {
