@@ -66,7 +66,11 @@ describe("FAPI001 global-state across files", () => {
     const migrate =
       "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\n\ndef copy(table):\n    conn.execute(f'SELECT * FROM {table}')\n\n\ntry:\n    for table in ['a', 'b']:\n        copy(table)\nfinally:\n    conn.close()\n";
     const wrapped = "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\ntry:\n    setup()\nfinally:\n    conn.close()\n";
-    const result = await scanFiles({ "docker/examples/migrate_meta.py": migrate, "app/db.py": wrapped }, { select: ["FAPI001"] });
+    const withBlock = "import sqlite3\n\nconn = sqlite3.connect('rows.db')\n\nwith open('rows.txt') as rows:\n    for row in rows:\n        conn.execute('INSERT INTO rows VALUES (?)', (row,))\n";
+    const result = await scanFiles(
+      { "docker/examples/migrate_meta.py": migrate, "jobs/dedupe_rows.py": withBlock, "app/db.py": wrapped },
+      { select: ["FAPI001"] },
+    );
     expect(places(result)).toEqual(["app/db.py:3 FAPI001"]);
   });
 
