@@ -50,7 +50,10 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // Where a client puts the token (`token_placement="header"`).
     "|placement|position|transport|delivery" +
     // How the token to use is picked (`user_token_resolution = "authed_user"`, Slack Bolt).
-    "|resolution|policy|behavior|behaviour)$",
+    "|resolution|policy|behavior|behaviour" +
+    // A header's name abbreviated, where secrets are kept, which secrets there are (`AUTH_TOKEN_HDR = "X-...-Token"`,
+    // `_HDFS_SECRET_DIRECTORY = "/var/secrets/hdfs"`, `secret_names = ", ".join(...) or "secrets"`).
+    "|hdr|directory|folder|names)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -136,7 +139,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value) || isFileOrPath(value) || isHeaderName(value)) return null;
   return unparen(node);
 }
 
@@ -222,6 +225,23 @@ function isStandIn(value: string): boolean {
  */
 function isPlainUrl(value: string): boolean {
   return /^(https?|wss?):\/\/[^\s@?#]+$/i.test(value);
+}
+
+/**
+ * A file name or an absolute path (`PASSWORD_RESET = "password_reset.html"`, `TOKEN = "/oauth/token"`,
+ * `SECRET_DIR = "/var/secrets/app"`): where a template or a secret lives, or the route that issues a token. Path
+ * segments are lower case: a base64 secret that happens to begin with `/` has capitals in it.
+ */
+function isFileOrPath(value: string): boolean {
+  return (
+    /^[\w./-]*[A-Za-z][\w-]*\.(html?|txt|json|ya?ml|toml|ini|cfg|conf|env|pem|key|crt|cer|pub|p12|pfx|jks|j2|jinja2?|md|csv|xml|log|db|sqlite3?)$/.test(value) ||
+    /^~?(\/[a-z0-9_.{}-]*[a-z][a-z0-9_.{}-]*)+\/?$/.test(value)
+  );
+}
+
+/** An HTTP header's name (`"X-BackendAI-Storage-Auth-Token"`): where a token is sent, not the token. */
+function isHeaderName(value: string): boolean {
+  return /^X-[A-Z][A-Za-z0-9]*(-[A-Z][A-Za-z0-9]*)+$/.test(value);
 }
 
 /**
