@@ -82,6 +82,8 @@ export class ProjectIndex {
   private readonly offloadMemo = new Map<ModuleInfo, boolean>();
   private readonly paramTagMemo = new Map<ParamInfo, ValueTag | null>();
   private readonly paramDepMemo = new Map<ParamInfo, DependencyInfo | null>();
+  /** What `Depends` a dependency factory returns, by factory. */
+  private readonly factoryMemo = new Map<FunctionInfo, DependencyInfo | null>();
   /** By annotation node id: every tree stays alive while the index does, so ids are unique. */
   private readonly annotationMemo: Map<number, UnwrappedAnnotation>[] = [];
   private readonly bindingMemo = new Map<Scope, Map<string, { at: number; value: Node | null }[]>>();
@@ -392,6 +394,31 @@ export class ProjectIndex {
   }
 
   /**
+   * `Depends(...)`/`Security(...)`, or a call to a project function that returns one: a dependency factory such as
+   * `Annotated[Role, RoleACL(require_workspace="yes")]` or `user = require_role("admin")`, whose `def` ends in
+   * `return Depends(checker)`. FastAPI sees the `Depends` the call returns.
+   */
+  dependencyMarker(mod: ModuleInfo, node: Node | null, depth = 0): DependencyInfo | null {
+    const direct = this.dependencyCall(mod, node);
+    if (direct || !node || this.tooDeep(depth)) return direct;
+    const n = unparen(node);
+    if (n.type !== "call") return null;
+    const factory = this.functionFor(mod, n.childForFieldName("function"));
+    if (!factory || factory.isAsync) return null;
+    let memo = this.factoryMemo.get(factory);
+    if (memo === undefined) {
+      this.factoryMemo.set(factory, null);
+      memo = null;
+      for (const fact of factsOf(factory.scope).returns) {
+        memo = this.dependencyMarker(factory.module, fact.node.namedChild(0), depth + 1);
+        if (memo) break;
+      }
+      this.factoryMemo.set(factory, memo);
+    }
+    return memo;
+  }
+
+  /**
    * Peels an annotation down to its type: `Annotated[T, ...]`, `Optional[T]`, `T | None`, string
    * annotations and project type aliases (`SessionDep = Annotated[Session, Depends(get_db)]`, in any module).
    * Returns the type node, the module it is written in, and the `Depends`/`Security` found on the way.
@@ -415,7 +442,7 @@ export class ProjectIndex {
       const subs = generic.args;
       if (q && ANNOTATED.has(q) && subs[0]) {
         let dependency: DependencyInfo | null = null;
-        for (const meta of subs.slice(1)) dependency ??= this.dependencyCall(mod, meta);
+        for (const meta of subs.slice(1)) dependency ??= this.dependencyMarker(mod, meta, depth + 1);
         const inner = this.unwrapAnnotation(mod, subs[0], depth + 1);
         return { type: inner.type, module: inner.module, dependency: dependency ?? inner.dependency };
       }
@@ -444,7 +471,7 @@ export class ProjectIndex {
     // Asked for every parameter of every route by several rules; an aliased annotation resolves across modules.
     const memo = this.paramDepMemo.get(param);
     if (memo !== undefined) return memo;
-    const dep = this.dependencyCall(fn.module, param.default) ?? this.unwrapAnnotation(fn.module, param.annotation).dependency;
+    const dep = this.dependencyMarker(fn.module, param.default) ?? this.unwrapAnnotation(fn.module, param.annotation).dependency;
     this.paramDepMemo.set(param, dep);
     return dep;
   }
