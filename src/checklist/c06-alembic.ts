@@ -72,13 +72,14 @@ function evaluate(ctx: Pick<AuditContext, "facts" | "project">, config: AlembicC
     return { evidence: [{ ...where, note: `holds the rest of the Alembic settings; \`script_location\` comes from ${config.companionOf} [tool.alembic]` }], complete: false };
   }
   if (!config.scriptLocation) return { evidence: [{ ...where, note: "Alembic config without `script_location`" }], complete: false };
-  const script = resolveLocation(ctx, dirOf(config.file), config.scriptLocation);
+  const base = workingFolder(ctx, dirOf(config.file), config.scriptLocation);
+  const script = resolveLocation(ctx, base, config.scriptLocation);
   if (script.startsWith("../")) {
     return { evidence: [{ ...where, note: `\`script_location = ${config.scriptLocation}\` is outside the scanned folder; scan the folder that holds it` }], complete: false };
   }
   const env = project.pythonFiles.find((f) => f.path === joinRel(script, "env.py"));
   const versionDirs = (config.versionLocations ?? [joinRel(script, "versions")]).map((v) =>
-    config.versionLocations ? resolveLocation(ctx, dirOf(config.file), v) : v,
+    config.versionLocations ? resolveLocation(ctx, base, v) : v,
   );
   const revisions = revisionFiles(facts.index.modules, versionDirs, config.recursive);
   const tracked = revisions.filter((m) => !project.isGitIgnored(m.file.path));
@@ -156,7 +157,23 @@ function splitLocations(value: string, separator: string | null): string[] {
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-/** A config path relative to the config's folder; `pkg.sub:dir` found among the project's folders. */
+/**
+ * The folder Alembic runs in, which relative paths are resolved from: the config's own folder (`cd` there, then
+ * `alembic upgrade head`), unless `script_location` only exists from a folder above it, as when the app runs
+ * `alembic -c keep/alembic.ini` from the repository's root with `script_location = keep/api/models/db/migrations`.
+ */
+function workingFolder(ctx: Pick<AuditContext, "project">, configDir: string, location: string): string {
+  if (/^(\/|[A-Za-z]:[\\/])|^[A-Za-z_][\w.]*:/.test(location)) return configDir;
+  const paths = [...ctx.project.pythonFiles, ...ctx.project.otherFiles].map((f) => f.path);
+  const exists = (dir: string) => dir === "" || paths.some((p) => p.startsWith(`${dir}/`));
+  for (let dir: string | null = configDir; dir !== null; dir = dir === "" ? null : dirOf(dir)) {
+    const candidate = joinRel(dir, location);
+    if (!candidate.startsWith("../") && exists(candidate)) return dir;
+  }
+  return configDir;
+}
+
+/** A config path relative to Alembic's working folder; `pkg.sub:dir` found among the project's folders. */
 function resolveLocation(ctx: Pick<AuditContext, "project">, base: string, location: string): string {
   const pkg = /^([A-Za-z_][\w.]*):(.+)$/.exec(location);
   if (pkg) {

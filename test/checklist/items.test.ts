@@ -259,6 +259,26 @@ describe("C06 Alembic", () => {
     ]);
   });
 
+  it("resolves a relative script_location from a folder above the config when only that holds it", async () => {
+    // The app runs `alembic -c svc/alembic.ini` from the repository's root, so the path is relative to the root.
+    const files = {
+      "svc/shop/db.py": db,
+      "svc/alembic.ini": "[alembic]\nscript_location = svc/shop/migrations\nversion_locations = svc/shop/migrations/versions\n",
+      "svc/shop/migrations/env.py": env,
+      "svc/shop/migrations/versions/0001_init.py": rev,
+    };
+    expect(lines(item(await auditFiles(files), "C06"))).toEqual([
+      "pass",
+      "svc/alembic.ini:1 script_location `svc/shop/migrations`; env.py present; 1 revision in svc/shop/migrations/versions",
+      "svc/shop/migrations/versions/0001_init.py a tracked revision",
+    ]);
+    // Where the config's own folder holds the path, that folder wins, as `cd svc && alembic upgrade head` would use.
+    const own = { ...files, "svc/svc/shop/migrations/env.py": env };
+    expect(lines(item(await auditFiles(own), "C06"))[1]).toBe(
+      "svc/alembic.ini:1 script_location `svc/svc/shop/migrations`; env.py present; no revision file in svc/svc/shop/migrations/versions",
+    );
+  });
+
   it("fails without any Alembic config, pointing at an env.py it found", async () => {
     const c06 = item(await auditFiles({ "app/db.py": db, "migrations/env.py": env }), "C06");
     expect(lines(c06)).toEqual([
@@ -313,7 +333,7 @@ describe("C09 structured logging", () => {
     expect(c09.status).toBe("fail");
   });
 
-  it("lists the app's print calls, not those of scripts, __main__ blocks or docs", async () => {
+  it("lists the app's print calls, not those of scripts, task files, __main__ blocks or docs", async () => {
     const c09 = item(
       await auditFiles({
         "app/main.py": `${APP}\n\ndef report(x):\n    print(x)\n\n\nif __name__ == "__main__":\n    print("starting")\n`,
@@ -321,6 +341,9 @@ describe("C09 structured logging", () => {
         ".github/scripts/release_notes.py": "import sys\n\nprint(sys.argv)\n",
         "docs/example.py": "print('hello')\n",
         "alembic/env.py": "print('migrating')\n",
+        "noxfile.py": "import nox\n\n\n@nox.session\ndef lint(session):\n    print('linting')\n",
+        "setup.py": "print('building')\n",
+        "hack/verify_links.py": "def check(url):\n    print(url)\n",
       }),
       "C09",
     );
