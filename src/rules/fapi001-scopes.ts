@@ -121,7 +121,8 @@ export function isMainGuarded(node: Node): boolean {
 /**
  * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
  * and tests (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no
- * app, router or route, and it says it is a script (it sits in a `scripts/`, `script/`, `tools/` or `bin/` folder,
+ * app, router or route, and it says it is a script (it is a `noxfile.py`, `fabfile.py`, `dodo.py` or `setup.py`, sits
+ * in a `scripts/`, `script/`, `tools/`, `bin/` or `hack/` folder,
  * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` or `asyncio.run` at module
  * level, or does its work in a module-level `for`/`while` loop, also inside a `try` or `with` block, as batch jobs
  * written top to bottom do). Its globals live for one run of the command, not across requests.
@@ -146,9 +147,11 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
   if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
   const parts = mod.file.path.split("/");
-  const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin");
+  const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin" || p === "hack");
   const saysScript =
     inScriptDir ||
+    // Task runners' and packaging files, run by `nox`, `fab`, `doit` and `pip install`, never by the server.
+    /^(noxfile|fabfile|dodo|setup)\.py$/.test(parts[parts.length - 1] ?? "") ||
     text.startsWith("#!") ||
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
     // `sys.exit()` at module level, or an event loop started at import (`asyncio.run(main())`): a server module
