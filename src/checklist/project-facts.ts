@@ -147,6 +147,8 @@ export class ProjectFacts {
         cls = c.call.childForFieldName("function");
       }
       if (!cls) continue;
+      // `mcp.add_middleware(RateLimitingMiddleware(max_requests_per_second=...))`: an instance; name its class.
+      if (cls.type === "call") cls = cls.childForFieldName("function") ?? cls;
       const projectClass = this.index.classFor(c.module, cls);
       const q = this.index.qualify(c.module, cls);
       out.push({ module: c.module, call: c.call, name: projectClass?.name ?? q ?? cls.text, projectClass });

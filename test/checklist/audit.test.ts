@@ -192,6 +192,27 @@ describe("traps named by RULES.md", () => {
     expect(lines(item(r, "C08"))).toEqual(["pass", "app/main.py:10 registers `GZipMiddleware`"]);
   });
 
+  it("C08 names the middleware it found by class, also when an instance is registered", async () => {
+    const main = [
+      "from fastapi import FastAPI",
+      "from fastapi.middleware.cors import CORSMiddleware",
+      "from fastmcp.server.middleware.rate_limiting import RateLimitingMiddleware",
+      "",
+      "app = FastAPI()",
+      'app.add_middleware(CORSMiddleware, allow_origins=["https://shop.example"])',
+      "mcp.add_middleware(",
+      "    RateLimitingMiddleware(",
+      "        max_requests_per_second=10,",
+      "    )",
+      ")",
+      "",
+    ].join("\n");
+    expect(lines(item(await auditFiles({ "app/main.py": main }), "C08"))).toEqual([
+      "fail",
+      "no compression middleware registered (registered: CORSMiddleware, RateLimitingMiddleware)",
+    ]);
+  });
+
   it("a wildcard origin with credentials fails C07 through FAPI102", async () => {
     const c07 = lines(item(await auditFixture("audit-wildcard-cors"), "C07"));
     expect(c07.slice(0, 3)).toEqual([
