@@ -1,7 +1,8 @@
 import { basename } from "node:path";
 import { callArguments, isSampleDataPath, unparen } from "../python/syntax.js";
+import { isScriptModule } from "../rules/fapi001-scopes.js";
 import { at, count, itemResult, listed } from "./evidence.js";
-import { isAlembicModule } from "./project-facts.js";
+import { runsUnderAlembic } from "./project-facts.js";
 import type { CallSite } from "./project-facts.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
@@ -28,17 +29,20 @@ const ASYNC_ENGINE_WRAPPER = /^(sqlalchemy|sqlmodel)\.ext\.asyncio(\.\w+)*\.Asyn
  * C05 "SQLAlchemy Async Engine configured": `create_async_engine` is called, and there is no sync `create_engine`
  * (SQLAlchemy's or SQLModel's, `engine_from_config` too) and no `poolclass=NullPool` outside test code and
  * Alembic's `env.py`. Not applicable when the project does not use SQL (RULES.md).
- * Decisions: Alembic's files are recognised by importing `alembic` (env.py is also allowed by name), so a stray
- * migration script does not count as the app's engine; nor do the helpers beside them (agenta's
- * `migrations/core/data_migrations/*.py`, which the revisions call), documentation, seeds and fixtures (the folders
- * FAPI003 treats as sample data); `AsyncEngine(create_engine(url))` (SQLModel's older async
+ * Decisions: Alembic's files are those only the `alembic` command runs (`runsUnderAlembic`: env.py, revisions and
+ * migration folders; env.py is also allowed by name), so a stray migration script does not count as the app's
+ * engine, while a server module that imports `alembic.command` to migrate at startup does; nor do the helpers beside
+ * them (agenta's `migrations/core/data_migrations/*.py`, which the revisions call), command-line scripts (as FAPI001
+ * and C09 define them: polar's `scripts/db.py` creates and drops the database), documentation, seeds and fixtures
+ * (the folders FAPI003 treats as sample data); `AsyncEngine(create_engine(url))` (SQLModel's older async
  * recipe) is an async engine, and the `create_engine` it wraps is not a sync one.
  */
 export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
   const sql = facts.sqlImport;
   if (!sql) return itemResult(ctx, "C05", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }], null);
-  const inApp = (c: CallSite) => !isAlembicModule(c.module) && basename(c.module.file.path) !== "env.py" && !isSampleDataPath(c.module.file.path);
+  const inApp = (c: CallSite) =>
+    !runsUnderAlembic(c.module) && basename(c.module.file.path) !== "env.py" && !isSampleDataPath(c.module.file.path) && !isScriptModule(facts.index, c.module);
   const wrappers = facts.calls.filter((c) => c.q !== null && ASYNC_ENGINE_WRAPPER.test(c.q) && inApp(c));
   const wrapped = new Set(wrappers.flatMap((c) => callArguments(c.call).positional.map((a) => unparen(a).id)));
   const asyncEngines = [...facts.callsTo(ASYNC_ENGINES).filter(inApp), ...wrappers.filter((c) => callArguments(c.call).positional.length > 0)];

@@ -2,7 +2,7 @@ import type { ModuleInfo } from "../python/module.js";
 import { count, itemResult } from "./evidence.js";
 import { dirOf, joinRel } from "./config-files.js";
 import { iniValue } from "./ini.js";
-import { isAlembicModule } from "./project-facts.js";
+import { runsUnderAlembic } from "./project-facts.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
 interface AlembicConfig {
@@ -49,7 +49,7 @@ export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   let complete = false;
   if (found.length === 0) {
     evidence.push({ note: "no `alembic.ini` and no `[tool.alembic]` in pyproject.toml" });
-    const envs = facts.index.modules.filter((m) => isAlembicModule(m) && /(^|\/)env\.py$/.test(m.file.path));
+    const envs = facts.index.modules.filter((m) => runsUnderAlembic(m) && /(^|\/)env\.py$/.test(m.file.path));
     for (const m of envs) evidence.push({ file: m.file.path, note: "an Alembic env.py with no config beside it in the scanned folder" });
   }
   for (const e of evaluated) {

@@ -4,6 +4,7 @@ import type { ProjectIndex } from "../python/project-index.js";
 import { callArguments, isSampleDataPath, isTrue, stringLiteral, unparen } from "../python/syntax.js";
 import { isMainGuarded, isScriptModule } from "../rules/fapi001-scopes.js";
 import { at, count, itemResult, listed } from "./evidence.js";
+import { runsUnderAlembic } from "./project-facts.js";
 import type { ParsedLoggingConfig } from "./config-files.js";
 import type { IniFile } from "./ini.js";
 import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
@@ -62,7 +63,7 @@ export function checkC09(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
   // A command-line script, Alembic's env.py, a docs or sample-data file, or a `__main__` block talks to a terminal:
   // print is right there.
   const prints = facts.calls
-    .filter((c) => c.q === "builtins.print" && !isSampleDataPath(c.module.file.path) && !ALEMBIC_ENV.test(c.module.file.path) && !isScriptModule(index, c.module) && !isMainGuarded(c.call))
+    .filter((c) => c.q === "builtins.print" && !isSampleDataPath(c.module.file.path) && !runsUnderAlembic(c.module) && !isScriptModule(index, c.module) && !isMainGuarded(c.call))
     .map((c) => at(c.module, c.call, "`print(...)`"));
   const evidence: Evidence[] = found.length > 0 ? found.slice(0, 5) : [{ note: "no structured (JSON or key-value) log output configured" }];
   if (prints.length > 0) evidence.push(...listed(`${count(prints.length, "`print(` call")} in the app's code bypass logging`, prints, "print calls"));
@@ -75,7 +76,6 @@ export function checkC09(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
 }
 
 /** Alembic's `env.py`, which runs under the `alembic` command. */
-const ALEMBIC_ENV = /(^|\/)alembic\/env\.py$/;
 
 /** Project classes that are JSON formatters: a `logging.Formatter` subclass whose `format` dumps JSON, or a subclass of a JSON formatter. */
 function jsonFormatterClasses(index: ProjectIndex): ClassInfo[] {

@@ -1,7 +1,7 @@
 import type { Node } from "web-tree-sitter";
 import type { ClassInfo, Fact, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
-import { argument, callArguments, type CallArguments, isSampleDataPath } from "../python/syntax.js";
+import { argument, callArguments, type CallArguments, isMigrationPath, isSampleDataPath } from "../python/syntax.js";
 import { at } from "./evidence.js";
 import { RouterGraph } from "./routers.js";
 import type { Evidence } from "./types.js";
@@ -118,7 +118,7 @@ export class ProjectFacts {
     // The evidence shows the app's own import over a migration helper's, a doc's or a seed's, then the first by path.
     const rank = (path: string) => `${isSampleDataPath(path) ? 1 : 0}${path}`;
     for (const module of this.index.modules) {
-      if (module.isTest || isAlembicModule(module)) continue;
+      if (module.isTest || runsUnderAlembic(module)) continue;
       for (const [, binding] of module.imports) {
         const top = binding.target.split(".")[0];
         if (top === "sqlalchemy" || top === "sqlmodel") {
@@ -169,8 +169,18 @@ export class ProjectFacts {
   }
 }
 
-/** Alembic's own files (env.py, revisions) import alembic; they say nothing about the app's database layer. */
-export function isAlembicModule(module: ModuleInfo): boolean {
-  for (const [, binding] of module.imports) if (binding.target === "alembic" || binding.target.startsWith("alembic.")) return true;
-  return false;
+/**
+ * Alembic's own files, which only the `alembic` command runs and which say nothing about the app's database layer:
+ * an env.py or revision (they import `alembic.context` or `alembic.op`), a module that imports alembic and defines
+ * `revision` and `down_revision`, `alembic/env.py`, and whatever lies in a migrations folder. A server module that imports
+ * `alembic.command` or `alembic.config` to migrate at startup is the app's own code.
+ */
+export function runsUnderAlembic(module: ModuleInfo): boolean {
+  if (isMigrationPath(module.file.path) || /(^|\/)alembic\/env\.py$/.test(module.file.path)) return true;
+  let alembic = false;
+  for (const [, binding] of module.imports) {
+    if (/^alembic\.(context|op)(\.|$)/.test(binding.target)) return true;
+    if (binding.target === "alembic" || binding.target.startsWith("alembic.")) alembic = true;
+  }
+  return alembic && module.definitions.has("revision") && module.definitions.has("down_revision");
 }

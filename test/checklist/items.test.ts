@@ -202,6 +202,45 @@ describe("C05 async engine", () => {
   });
 });
 
+describe("Alembic's own files", () => {
+  const APP_DB = 'from sqlalchemy.ext.asyncio import create_async_engine\nengine = create_async_engine("postgresql+asyncpg://db/app")\n';
+
+  it("C05 leaves out env.py, revisions and scripts, but not a server module that runs migrations at startup", async () => {
+    const c05 = item(
+      await auditFiles({
+        "app/db.py": APP_DB,
+        "db/env.py": 'from alembic import context\nfrom sqlalchemy import create_engine\n\nengine = create_engine("postgresql://db/app")\n',
+        "db/revisions/0001_init.py": 'from alembic import op\nfrom sqlalchemy import create_engine\n\nrevision = "0001"\ndown_revision = None\nengine = create_engine("postgresql://db/app")\n',
+        "app/startup.py":
+          'from alembic import command\nfrom alembic.config import Config\nfrom sqlalchemy import create_engine\n\n\ndef migrate():\n    engine = create_engine("postgresql://db/app")\n    command.upgrade(Config("alembic.ini"), "head")\n    return engine\n',
+        // A command-line script that creates the database: its engine lives for one run of the command.
+        "scripts/db.py": 'import typer\nfrom sqlalchemy import create_engine\n\ncli = typer.Typer()\n\n\n@cli.command()\ndef create():\n    create_engine("postgresql://db/postgres").connect()\n',
+      }),
+      "C05",
+    );
+    expect(lines(c05)).toEqual([
+      "fail",
+      "app/db.py:1 uses SQL: imports sqlalchemy",
+      "app/db.py:2 async engine: `create_async_engine(...)`",
+      "1 sync engine outside tests and Alembic: app/startup.py:7",
+      "app/startup.py:7 sync `create_engine(...)`",
+    ]);
+  });
+
+  it("C09 lists a startup migration's prints, not those of an env.py or revision wherever they live", async () => {
+    const c09 = item(
+      await auditFiles({
+        "app/main.py": APP,
+        "db/env.py": "from alembic import context\n\nprint('migrating')\n",
+        "db/revisions/0002_backfill.py": 'from alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n\n\ndef upgrade():\n    print("backfilling")\n',
+        "app/startup.py": "from alembic import command\n\n\ndef migrate(cfg):\n    print('upgrading')\n    command.upgrade(cfg, 'head')\n",
+      }),
+      "C09",
+    );
+    expect(lines(c09).slice(2)).toEqual(["1 `print(` call in the app's code bypass logging: app/startup.py:5", "app/startup.py:5 `print(...)`"]);
+  });
+});
+
 describe("C06 Alembic", () => {
   const db = "from sqlalchemy.ext.asyncio import create_async_engine\nengine = create_async_engine('sqlite+aiosqlite://')\n";
   const env = "from alembic import context\ncontext.run_migrations()\n";
