@@ -182,14 +182,49 @@ function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: () =
   const note = (target: Node | null, scope: Scope, how: string) => {
     const name = rootName(target);
     if (!name || !containers.has(name) || mutated.has(name)) return;
-    if (!inFunction(scope) || isShadowed(scope, name) || inLifecycle(scope, lifecycle())) return;
+    if (inLifecycle(scope, lifecycle())) return;
     if (holdsTaskReferences(mod, name) || runsAtImportOnly(index, scope, importTime)) return;
     const fn = functionName(scope);
     mutated.set(name, fn ? `${how} in \`${fn}()\`` : how);
   };
+  for (const m of containerMutations(mod, [...containers.keys()])) note(m.target, m.scope, m.how);
+  const hits: RuleHit[] = [];
+  for (const [name, how] of mutated) {
+    for (const assign of containers.get(name) ?? []) {
+      hits.push({
+        module: mod,
+        node: assign,
+        end: assign.childForFieldName("left") ?? assign,
+        message: `Module-level container \`${name}\` is mutated at run time (${how}): one copy per worker process, shared by every request on it`,
+      });
+    }
+  }
+  return hits;
+}
+
+/** A change made to a module-level container by a function: what was changed, where, and how. */
+export interface ContainerMutation {
+  name: string;
+  target: Node;
+  scope: Scope;
+  how: string;
+}
+
+/**
+ * Item assignments, augmented item assignments, `del` of items and mutating method calls (`.append()`, `.update()`,
+ * also on an item: `subs[room].append(ws)`) whose root is one of `names`, in the module's functions. Names a
+ * function binds locally are its own values, not the module's containers.
+ */
+export function containerMutations(mod: ModuleInfo, names: string[]): ContainerMutation[] {
+  const wanted = new Set(names);
+  const out: ContainerMutation[] = [];
+  const note = (target: Node | null, scope: Scope, how: string) => {
+    const name = rootName(target);
+    if (target && name && wanted.has(name) && inFunction(scope) && !isShadowed(scope, name)) out.push({ name, target, scope, how });
+  };
   // A mutation names its container in its own scope's code: read only the scopes where a container's name appears.
-  const names = [...containers.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const facts = factsOfScopes(scopesMatching(mod, new RegExp(`(?<![\\w.])(?:${names.join("|")})(?!\\w)`, "g")).filter(inFunction));
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const facts = factsOfScopes(scopesMatching(mod, new RegExp(`(?<![\\w.])(?:${escaped.join("|")})(?!\\w)`, "g")).filter(inFunction));
   for (const fact of facts.assignments) {
     for (const target of targets(fact.node.childForFieldName("left"))) {
       if (target.type === "subscript") note(target, fact.scope, "item assignment");
@@ -210,18 +245,7 @@ function mutatedContainers(index: ProjectIndex, mod: ModuleInfo, lifecycle: () =
     const method = callee.childForFieldName("attribute")?.text ?? "";
     if (MUTATING_METHODS.has(method)) note(callee.childForFieldName("object"), fact.scope, `\`.${method}()\``);
   }
-  const hits: RuleHit[] = [];
-  for (const [name, how] of mutated) {
-    for (const assign of containers.get(name) ?? []) {
-      hits.push({
-        module: mod,
-        node: assign,
-        end: assign.childForFieldName("left") ?? assign,
-        message: `Module-level container \`${name}\` is mutated at run time (${how}): one copy per worker process, shared by every request on it`,
-      });
-    }
-  }
-  return hits;
+  return out;
 }
 
 /**

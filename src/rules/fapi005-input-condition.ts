@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import { factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { stringLiteral, unparen } from "../python/syntax.js";
+import { containerMutations } from "./fapi001-global-state.js";
 
 /** Parameter types FastAPI fills from the connection itself: not request input a model could validate. */
 const SPECIAL_TYPES = new Set(["Request", "WebSocket", "Response", "BackgroundTasks", "SecurityScopes", "HTTPConnection"]);
@@ -235,7 +236,7 @@ export class InputCondition {
     if (n.type === "identifier" && isLocal(this.fn, n.text)) return false;
     const r = this.index.resolve(this.fn.module, n);
     if (r?.def.kind !== "value") return classConstant(this.index, this.fn.module, n, 0);
-    return isLiteral(this.index, r.module, r.def.value, 0);
+    return !isStore(r.module, r.def.target, r.def.value) && isLiteral(this.index, r.module, r.def.value, 0);
   }
 
   private rootIsParamOrLocal(n: Node): boolean {
@@ -260,6 +261,23 @@ export class InputCondition {
     });
     if (credential && constant) this.credentialCheck = true;
   }
+}
+
+const storeMemo = new WeakMap<ModuleInfo, Map<string, boolean>>();
+
+/**
+ * A module-level dict, list or set that the module's functions change (`DB = {"users": {}}`, then
+ * `DB["users"][email] = user` in a handler): a store the app keeps data in, as a database would, not a constant.
+ * Checking input against it (`if user.email in DB["users"]`) is a business rule.
+ */
+function isStore(mod: ModuleInfo, target: Node, value: Node): boolean {
+  const v = unparen(value);
+  if (target.type !== "identifier" || !(v.type === "call" || v.type === "dictionary" || v.type === "list" || v.type === "set")) return false;
+  let memo = storeMemo.get(mod);
+  if (!memo) storeMemo.set(mod, (memo = new Map()));
+  let store = memo.get(target.text);
+  if (store === undefined) memo.set(target.text, (store = containerMutations(mod, [target.text]).length > 0));
+  return store;
 }
 
 function isLiteral(index: ProjectIndex, mod: ModuleInfo, value: Node, depth: number): boolean {
@@ -296,7 +314,7 @@ function isLiteral(index: ProjectIndex, mod: ModuleInfo, value: Node, depth: num
     case "attribute": {
       const r = index.resolve(mod, n);
       if (r?.def.kind !== "value") return classConstant(index, mod, n, depth + 1);
-      return isLiteral(index, r.module, r.def.value, depth + 1);
+      return !isStore(r.module, r.def.target, r.def.value) && isLiteral(index, r.module, r.def.value, depth + 1);
     }
     default:
       return false;
