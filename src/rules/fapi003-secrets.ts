@@ -53,7 +53,9 @@ const NOT_SECRET_SUFFIX = new RegExp(
     "|resolution|policy|behavior|behaviour" +
     // A header's name abbreviated, where secrets are kept, which secrets there are (`AUTH_TOKEN_HDR = "X-...-Token"`,
     // `_HDFS_SECRET_DIRECTORY = "/var/secrets/hdfs"`, `secret_names = ", ".join(...) or "secrets"`).
-    "|hdr|directory|folder|names)$",
+    "|hdr|directory|folder|names" +
+    // Where a token was read from (`if token_from == "headers"`, fastapi-jwt-auth).
+    "|from)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
