@@ -18,8 +18,9 @@ export function looksLikeTemplate(source: string): boolean {
   if (!source.includes("{%") && !source.includes("{{")) return false;
   TAG_LINE.lastIndex = 0;
   if (TAG_LINE.test(source)) return true;
-  // `from {{cookiecutter.project_slug}}.core import settings`: an expression where Python needs a name.
-  return /^[ \t]*(from|import)[ \t][^\n]*\{\{/m.test(source);
+  // `from {{cookiecutter.project_slug}}.core import settings`, `class {{ cookiecutter.prefix }}Field(BaseField):`,
+  // `{{ cookiecutter.app }}_router = APIRouter()`: an expression where Python needs a name.
+  return /^[ \t]*(from|import|class|def|async[ \t]+def)[ \t][^\n]*\{\{|^[ \t]*[\w.]*\{\{[^\n]*?\}\}[\w.]*[ \t]*[=(.:[]/m.test(source);
 }
 
 /** The source with Jinja tags blanked to spaces and expressions to `_` runs of the same length. */

@@ -25,6 +25,9 @@ describe("Jinja template sources", () => {
   it("recognises template files and leaves plain Python alone", () => {
     expect(looksLikeTemplate(TEMPLATE)).toBe(true);
     expect(looksLikeTemplate('x = f"{{literal}}"\ny = "{% not a tag line %}"\n')).toBe(false);
+    // An expression where Python needs a name marks a template too, with no tag line at all.
+    expect(looksLikeTemplate('"""The `{{ cookiecutter.prefix }}Slider` field."""\n\nclass {{ cookiecutter.prefix }}Slider(BaseField):\n    pass\n')).toBe(true);
+    expect(looksLikeTemplate("{{ cookiecutter.app }}_router = APIRouter()\n")).toBe(true);
   });
 
   it("blanks tags without moving any line or column", () => {
