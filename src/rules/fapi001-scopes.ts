@@ -121,11 +121,12 @@ export function isMainGuarded(node: Node): boolean {
 /**
  * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
  * and tests (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no
- * app, router or route, and it says it is a script (it is a `noxfile.py`, `fabfile.py`, `dodo.py` or `setup.py`, sits
- * in a `scripts/`, `script/`, `tools/`, `bin/` or `hack/` folder,
- * starts with a `#!` line, has an `if __name__ == "__main__":` block, calls `sys.exit` or `asyncio.run` at module
- * level, or does its work in a module-level `for`/`while` loop, also inside a `try` or `with` block, as batch jobs
- * written top to bottom do). Its globals live for one run of the command, not across requests.
+ * app, router or route and starts no server, and it says it is a script: it is a `noxfile.py`, `fabfile.py`,
+ * `dodo.py`, `setup.py` or cookiecutter hook (`hooks/post_gen_project.py`), sits in a `scripts/`, `script/`,
+ * `tools/`, `bin/` or `hack/` folder, starts with a `#!` line, has an `if __name__ == "__main__":` block, calls
+ * `sys.exit` or `asyncio.run` at module level, or does its work in a module-level `for`/`while` loop, also inside a
+ * `try` or `with` block, as batch jobs written top to bottom do. Its globals live for one run of the command, not
+ * across requests.
  */
 const scriptMemo = new WeakMap<ProjectIndex, Map<ModuleInfo, boolean>>();
 
@@ -146,12 +147,16 @@ const SCRIPT_CALL = /^(sys\.exit|exit|quit|(asyncio|anyio|trio|uvloop)\.run)$/;
 function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
   if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
+  // A module that starts a server (`uvicorn.run(...)`, NiceGUI's `ui.run()`, aiohttp's `web.run_app(...)`, a Gradio
+  // app's `.launch()`) serves requests for as long as it runs: its globals are shared by all of them.
+  if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(/.test(text) || (/\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text))) return false;
   const parts = mod.file.path.split("/");
   const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin" || p === "hack");
   const saysScript =
     inScriptDir ||
-    // Task runners' and packaging files, run by `nox`, `fab`, `doit` and `pip install`, never by the server.
-    /^(noxfile|fabfile|dodo|setup)\.py$/.test(parts[parts.length - 1] ?? "") ||
+    // Task runners', packaging and cookiecutter hook files, run by `nox`, `fab`, `doit`, `pip install` and
+    // `cookiecutter`, never by the server.
+    /^(noxfile|fabfile|dodo|setup|pre_gen_project|post_gen_project)\.py$/.test(parts[parts.length - 1] ?? "") ||
     text.startsWith("#!") ||
     /^if\s+__name__\s*==\s*["']__main__["']\s*:/m.test(text) ||
     // `sys.exit()` at module level, or an event loop started at import (`asyncio.run(main())`): a server module
@@ -165,9 +170,30 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   if (!/^\w+$/.test(stem)) return false;
   const importers = importedWords(index).get(stem);
   if (!importers) return true;
-  if (importers.size > 8) return false;
+  // The word is a common one (`db`, `utils`): keep the modules whose imports name this module.
+  const real = [...importers].filter((m) => m !== mod && importsModule(index, m, mod, stem));
   // Tests that import a script to test its helpers do not make it server code.
-  return [...importers].every((m) => m === mod || m.isTest || isScriptModule(index, m));
+  return real.every((m) => m.isTest || isScriptModule(index, m));
+}
+
+/**
+ * Whether `m` imports `target`, as the index resolves imports (dotted names, relative imports, a project scanned
+ * from above its import root, a script folder on `sys.path`): `from scripts import db`, `from scripts.db import cli`,
+ * `from helper import x`, and `import scripts.db`, which binds only `scripts`.
+ */
+function importsModule(index: ProjectIndex, m: ModuleInfo, target: ModuleInfo, stem: string): boolean {
+  const resolvesTo = (dotted: string) => {
+    const parts = dotted.split(".");
+    for (let cut = parts.length; cut > 0; cut--) if (index.findModule(parts.slice(0, cut).join("."), m) === target) return true;
+    return false;
+  };
+  for (const [, binding] of m.imports) if (resolvesTo(binding.target)) return true;
+  if (m.starImports.some(resolvesTo)) return true;
+  const line = /^[ \t]*import[ \t]([^\n]*)/gm;
+  for (let hit = line.exec(m.file.content); hit; hit = line.exec(m.file.content)) {
+    for (const dotted of hit[1]!.match(/[\w.]+/g) ?? []) if ((dotted === stem || dotted.endsWith(`.${stem}`)) && resolvesTo(dotted)) return true;
+  }
+  return false;
 }
 
 /**

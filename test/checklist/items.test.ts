@@ -382,6 +382,7 @@ describe("C09 structured logging", () => {
         "alembic/env.py": "print('migrating')\n",
         "noxfile.py": "import nox\n\n\n@nox.session\ndef lint(session):\n    print('linting')\n",
         "setup.py": "print('building')\n",
+        "hooks/post_gen_project.py": "import os\n\n\ndef remove(path):\n    print(f'removing {path}')\n    os.remove(path)\n",
         "hack/verify_links.py": "def check(url):\n    print(url)\n",
       }),
       "C09",

@@ -45,6 +45,25 @@ describe("FAPI001 global-state across files", () => {
     ]);
   });
 
+  it("tells a script from the app's module of the same name by what the imports name", async () => {
+    const script = "import sys\n\nseen = {}\n\n\ndef mark(k):\n    seen[k] = 1\n\n\ndef main():\n    mark(sys.argv[1])\n\n\nif __name__ == '__main__':\n    main()\n";
+    const files: Record<string, string> = { "scripts/db.py": script, "app/core/db.py": "engines = {}\n\n\ndef engine_for(url):\n    engines[url] = url\n" };
+    // Many app modules import `db`, the app's own: the word is everywhere, the script is imported by none.
+    for (let i = 0; i < 12; i++) files[`app/api/r${i}.py`] = "from app.core import db\n";
+    expect(places(await scanFiles(files, { select: ["FAPI001"] }))).toEqual(["app/core/db.py:1 FAPI001"]);
+    // Imported by the app, the script's module is server code.
+    files["app/main.py"] = "import scripts.db\n";
+    expect(places(await scanFiles(files, { select: ["FAPI001"] }))).toEqual(["app/core/db.py:1 FAPI001", "scripts/db.py:3 FAPI001"]);
+  });
+
+  it("keeps a module that starts a server, though it reads like a script", async () => {
+    const chat = "#!/usr/bin/env python3\nfrom nicegui import ui\n\nmessages = []\n\n\n@ui.page('/')\ndef index():\n    ui.button('send', on_click=lambda: send('hi'))\n\n\ndef send(text):\n    messages.append(text)\n\n\nif __name__ in {'__main__', '__mp_main__'}:\n    ui.run()\n";
+    const gradio = "import gradio as gr\n\nscores = []\n\n\ndef track(score):\n    scores.append(score)\n    return scores\n\n\ndemo = gr.Interface(track, 'number', 'json')\n\nif __name__ == '__main__':\n    demo.launch()\n";
+    const cli = "import asyncio\n\nseen = []\n\n\nasync def main():\n    seen.append(1)\n\n\nif __name__ == '__main__':\n    asyncio.run(main())\n";
+    const result = await scanFiles({ "examples/chat/main.py": chat, "demo/scores/run.py": gradio, "tools/job.py": cli }, { select: ["FAPI001"] });
+    expect(places(result)).toEqual(["demo/scores/run.py:3 FAPI001", "examples/chat/main.py:4 FAPI001"]);
+  });
+
   it("skips batch jobs with a module-level loop and scripts only other scripts import, unless the server imports them or they wire an app", async () => {
     const job =
       "import glob\n\nseen = {}\n\n\ndef handle(path):\n    seen[path] = True\n\n\ndef handle_all(paths):\n    for p in paths:\n        handle(p)\n\n\nfor batch in [glob.glob('*.log')]:\n    handle_all(batch)\n";
