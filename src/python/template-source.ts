@@ -23,9 +23,24 @@ export function looksLikeTemplate(source: string): boolean {
   return /^[ \t]*(from|import|class|def|async[ \t]+def)[ \t][^\n]*\{\{|^[ \t]*[\w.]*\{\{[^\n]*?\}\}[\w.]*[ \t]*[=(.:[]/m.test(source);
 }
 
-/** The source with Jinja tags blanked to spaces and expressions to `_` runs of the same length. */
+/**
+ * The source with Jinja tags blanked to spaces and expressions to `_` runs of the same length. An expression inside
+ * a string on its line (`SECRET_KEY = "{{ cookiecutter.secret_key }}"`) stays: Python parses it as it is, and the
+ * value says what the rendered project will hold.
+ */
 export function blankTemplateTags(source: string): string {
   return source
     .replace(INLINE_TAG, (tag) => " ".repeat(tag.length))
-    .replace(EXPRESSION, (expr) => "_".repeat(expr.length));
+    .replace(EXPRESSION, (expr, at: number, text: string) => (insideString(text, at) ? expr : "_".repeat(expr.length)));
+}
+
+/** Whether a position is inside a quoted string opened earlier on its line (an odd number of quotes before it). */
+function insideString(text: string, at: number): boolean {
+  const line = text.slice(text.lastIndexOf("\n", at - 1) + 1, at).replace(/\\./g, "");
+  let quote: string | null = null;
+  for (const c of line) {
+    if (c === "#" && !quote) return false;
+    if (c === '"' || c === "'") quote = quote === null ? c : quote === c ? null : quote;
+  }
+  return quote !== null;
 }

@@ -256,9 +256,11 @@ function isMask(value: string): boolean {
 
 /**
  * A format string with named or `%` placeholders (`"org:{org_id}:token"`, `"token:%s"`): a cache or storage key
- * pattern, not a credential. Template engines' `{{ ... }}` do not count: the rendered project holds a literal.
+ * pattern, not a credential. So is a Jinja reference resolved at run time (`"{{ prefect.blocks.secret.api-key }}"`),
+ * except a cookiecutter variable (`"{{ cookiecutter.secret_key }}"`): the rendered project holds that literal.
  */
 function isKeyTemplate(value: string): boolean {
+  if (/\{\{[^{}]*\}\}/.test(value)) return !/\{\{[^{}]*\bcookiecutter\./.test(value);
   return /(^|[^{])\{[A-Za-z_][A-Za-z0-9_]*\}($|[^}])|%\(\w+\)s|%s/.test(value);
 }
 

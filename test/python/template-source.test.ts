@@ -38,6 +38,15 @@ describe("Jinja template sources", () => {
     expect(out.split("\n")[4]).toBe(`from ${"_".repeat("{{cookiecutter.project_slug}}".length)}.settings import settings`);
   });
 
+  it("keeps expressions inside strings, so a secret rendered into the code is reported", async () => {
+    const settings = '{% if cookiecutter.use_auth == "y" %}\nSECRET_KEY = "{{ cookiecutter.secret_key }}"  # rendered\n{% endif %}\nNAME = \'{{ cookiecutter.project_name }}\'\n';
+    const out = blankTemplateTags(settings).split("\n");
+    expect(out[1]).toBe('SECRET_KEY = "{{ cookiecutter.secret_key }}"  # rendered');
+    expect(out[3]).toBe("NAME = '{{ cookiecutter.project_name }}'");
+    const result = await scanFiles({ "{{cookiecutter.project_slug}}/app/settings.py": settings }, { select: ["FAPI003"] });
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.rule}`)).toEqual(["2:14 FAPI003"]);
+  });
+
   it("lets the scan analyse a template as Python, reporting on the template's own lines", async () => {
     const result = await scanFiles({ "{{cookiecutter.project_slug}}/app/main.py": TEMPLATE }, { select: ["FAPI004"] });
     expect(result.summary.parseErrors).toEqual([]);
