@@ -1,4 +1,7 @@
 import { basename } from "node:path";
+import type { Node } from "web-tree-sitter";
+import { type ClassInfo, factsOf } from "../python/module.js";
+import type { ProjectIndex } from "../python/project-index.js";
 import { callArguments, isSampleDataPath, unparen } from "../python/syntax.js";
 import { isScriptModule } from "../rules/fapi001-scopes.js";
 import { at, count, itemResult, listed } from "./evidence.js";
@@ -37,14 +40,77 @@ const ASYNC_ENGINE_WRAPPER = /^(sqlalchemy|sqlmodel)\.ext\.asyncio(\.\w+)*\.Asyn
  * (the folders FAPI003 treats as sample data); `AsyncEngine(create_engine(url))` (SQLModel's older async
  * recipe) is an async engine, and the `create_engine` it wraps is not a sync one.
  */
+/**
+ * Project subclasses of SQLAlchemy's `AsyncEngine` (backend.ai's `ExtendedAsyncSAEngine(SAEngine)`), through project
+ * base classes: constructing one around a sync engine makes an async engine, as `AsyncEngine(...)` does.
+ */
+function asyncEngineSubclasses(index: ProjectIndex): Set<ClassInfo> {
+  const out = new Set<ClassInfo>();
+  const isSub = (cls: ClassInfo, depth: number): boolean =>
+    depth < 8 &&
+    cls.bases.some((b) => {
+      const q = index.qualify(cls.module, b);
+      if (q && ASYNC_ENGINE_WRAPPER.test(q)) return true;
+      const base = index.classFor(cls.module, b);
+      return !!base && base !== cls && isSub(base, depth + 1);
+    });
+  for (const mod of index.modules) {
+    if (!mod.file.content.includes("AsyncEngine")) continue;
+    for (const cls of mod.classes) if (isSub(cls, 0)) out.add(cls);
+  }
+  // A subclass of a subclass may live in a module that never names AsyncEngine: follow the names found so far.
+  const names = new Set([...out].map((c) => c.name));
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    for (const mod of index.modules) {
+      for (const cls of mod.classes) {
+        if (out.has(cls) || !cls.bases.some((b) => names.has(b.text.slice(b.text.lastIndexOf(".") + 1)))) continue;
+        if (cls.bases.some((b) => { const base = index.classFor(cls.module, b); return !!base && out.has(base); })) {
+          out.add(cls);
+          names.add(cls.name);
+          grew = true;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The sync engine call an async wrapper is built around: `AsyncEngine(create_engine(url))`, or a name the wrapper's
+ * scope bound to one (`sync_engine = create_engine(url)`, then `ExtendedAsyncSAEngine(sync_engine)`).
+ */
+function wrappedEngine(c: CallSite, arg: Node): number[] {
+  const a = unparen(arg);
+  if (a.type === "call") return [a.id];
+  if (a.type !== "identifier") return [];
+  const out: number[] = [];
+  for (const fact of factsOf(c.fact.scope).assignments) {
+    const left = fact.node.childForFieldName("left");
+    const right = fact.node.childForFieldName("right");
+    if (left?.type === "identifier" && left.text === a.text && right && unparen(right).type === "call") out.push(unparen(right).id);
+  }
+  return out;
+}
+
 export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
   const sql = facts.sqlImport;
   if (!sql) return itemResult(ctx, "C05", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }], null);
   const inApp = (c: CallSite) =>
     !runsUnderAlembic(c.module) && basename(c.module.file.path) !== "env.py" && !isSampleDataPath(c.module.file.path) && !isScriptModule(facts.index, c.module);
-  const wrappers = facts.calls.filter((c) => c.q !== null && ASYNC_ENGINE_WRAPPER.test(c.q) && inApp(c));
-  const wrapped = new Set(wrappers.flatMap((c) => callArguments(c.call).positional.map((a) => unparen(a).id)));
+  const subclasses = asyncEngineSubclasses(facts.index);
+  const isWrapper = (c: CallSite) => {
+    if (c.q !== null && ASYNC_ENGINE_WRAPPER.test(c.q)) return true;
+    if (subclasses.size === 0) return false;
+    const callee = c.call.childForFieldName("function");
+    const last = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : callee?.text;
+    if (!last || ![...subclasses].some((cls) => cls.name === last)) return false;
+    const cls = facts.index.classFor(c.module, callee);
+    return !!cls && subclasses.has(cls);
+  };
+  const wrappers = facts.calls.filter((c) => isWrapper(c) && inApp(c));
+  const wrapped = new Set(wrappers.flatMap((c) => callArguments(c.call).positional.flatMap((a) => wrappedEngine(c, a))));
   const asyncEngines = [...facts.callsTo(ASYNC_ENGINES).filter(inApp), ...wrappers.filter((c) => callArguments(c.call).positional.length > 0)];
   const syncEngines = facts.callsTo(SYNC_ENGINES).filter((c) => inApp(c) && !wrapped.has(c.call.id));
   // Only files that mention NullPool can pass it: skips walking every call's arguments.

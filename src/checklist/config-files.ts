@@ -3,6 +3,7 @@ import { DockerfileParser, type Dockerfile } from "dockerfile-ast";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import type { LoadedProject, SourceFile } from "../files/types.js";
+import { isAlembicIniName } from "../files/classify.js";
 import { parseIni, type IniFile } from "./ini.js";
 
 /** A non-Python file the audit reads, parsed by a maintained parser (or the configparser-faithful INI reader). */
@@ -82,7 +83,7 @@ export function parseConfigFiles(project: LoadedProject): ConfigFiles {
     try {
       if (isDockerfileName(name)) {
         out.dockerfiles.push({ file, dockerfile: DockerfileParser.parse(file.content) });
-      } else if (name === "alembic.ini") {
+      } else if (isAlembicIniName(name)) {
         const ini = parseIni(file.content);
         const first = ini.errors[0];
         if (first) out.parseErrors.push({ file: file.path, message: `line ${first.line}: ${first.message}${ini.errors.length > 1 ? ` (and ${ini.errors.length - 1} more)` : ""}; the rest was read` });

@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { ClassInfo, Fact, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
 import { argument, callArguments, type CallArguments, isMigrationPath, isSampleDataPath } from "../python/syntax.js";
+import { isScriptModule } from "../rules/fapi001-scopes.js";
 import { at } from "./evidence.js";
 import { RouterGraph } from "./routers.js";
 import type { Evidence } from "./types.js";
@@ -115,15 +116,20 @@ export class ProjectFacts {
   get sqlImport(): Evidence | null {
     if (this.sql !== undefined) return this.sql;
     this.sql = null;
-    // The evidence shows the app's own import over a migration helper's, a doc's or a seed's, then the first by path.
-    const rank = (path: string) => `${isSampleDataPath(path) ? 1 : 0}${path}`;
+    // The evidence shows the app's own import over a script's, a migration helper's, a doc's or a seed's, then the
+    // first by path.
+    const rank = (module: ModuleInfo) => `${isSampleDataPath(module.file.path) || isScriptModule(this.index, module) ? 1 : 0}${module.file.path}`;
+    let best: string | null = null;
     for (const module of this.index.modules) {
       if (module.isTest || runsUnderAlembic(module)) continue;
       for (const [, binding] of module.imports) {
         const top = binding.target.split(".")[0];
         if (top === "sqlalchemy" || top === "sqlmodel") {
-          const found = at(module, binding.node, `imports ${top}`);
-          if (!this.sql || rank(found.file ?? "") < rank(this.sql.file ?? "")) this.sql = found;
+          const r = rank(module);
+          if (best === null || r < best) {
+            this.sql = at(module, binding.node, `imports ${top}`);
+            best = r;
+          }
           break;
         }
       }

@@ -37,11 +37,19 @@ const FIXED_AUDIT_FILES = new Set(["alembic.ini", "pyproject.toml", "setup.cfg",
 const LOG_CONFIG_EXT = /\.(ya?ml|json|ini|conf|cfg)$/i;
 
 /**
+ * An Alembic config: `alembic.ini`, or a variant passed with `alembic -c` (`halfstack.alembic.ini`,
+ * `alembic.dev.ini`, `alembic-test.ini`).
+ */
+export function isAlembicIniName(name: string): boolean {
+  return /^(?:[\w.-]+[._-])?alembic(?:[._-][\w.-]+)?\.ini$/.test(name);
+}
+
+/**
  * Whether the checklist audit reads a non-Python file with this name: Dockerfiles and Containerfiles,
- * alembic.ini, pyproject.toml, setup.cfg, .gitignore and logging configs (a config extension and "log" in the name).
+ * Alembic configs, pyproject.toml, setup.cfg, .gitignore and logging configs (a config extension and "log" in the name).
  */
 export function isAuditFile(name: string): boolean {
-  if (FIXED_AUDIT_FILES.has(name)) return true;
+  if (FIXED_AUDIT_FILES.has(name) || isAlembicIniName(name)) return true;
   const lower = name.toLowerCase();
   // BuildKit's per-Dockerfile ignore file (Dockerfile.dockerignore) is not a Dockerfile.
   if (lower.endsWith(".dockerignore")) return false;

@@ -167,7 +167,8 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
     (!/include_router|add_middleware|\.mount\(/.test(text) && /^[ \t]*(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some(isModuleLoop));
   if (!saysScript) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
-  if (!/^\w+$/.test(stem)) return false;
+  // A name that is not an identifier (`alembic-rebase.py`) cannot be imported at all.
+  if (!/^\w+$/.test(stem)) return true;
   const importers = importedWords(index).get(stem);
   if (!importers) return true;
   // The word is a common one (`db`, `utils`): keep the modules whose imports name this module.

@@ -182,6 +182,32 @@ describe("C05 async engine", () => {
     ]);
   });
 
+  it("counts a project AsyncEngine subclass built around a sync engine as an async engine", async () => {
+    const c05 = item(
+      await auditFiles({
+        "app/models/utils.py": "from sqlalchemy.ext.asyncio import AsyncEngine as SAEngine\n\n\nclass ExtendedEngine(SAEngine):\n    pass\n",
+        "app/db/engine.py": [
+          "from sqlalchemy.engine import create_engine as _create_engine",
+          "",
+          "from app.models.utils import ExtendedEngine",
+          "",
+          "",
+          "def create_async_engine(*args, **kwargs):",
+          "    sync_engine = _create_engine(*args, **kwargs)",
+          "    return ExtendedEngine(sync_engine)",
+          "",
+        ].join("\n"),
+        // A script whose name cannot be imported is a script; its sync engine is not the app's.
+        "scripts/alembic-rebase.py": "import sys\nfrom sqlalchemy import create_engine\n\nengine = create_engine(sys.argv[1])\n",
+      }),
+      "C05",
+    );
+    expect(lines(c05)).toEqual(["pass", "app/db/engine.py:1 uses SQL: imports sqlalchemy", "app/db/engine.py:8 async engine: `ExtendedEngine(...)`"]);
+    // The evidence of SQL use is the app's import, though a script's path sorts first.
+    const withScript = item(await auditFiles({ "app/db.py": "from sqlalchemy.ext.asyncio import create_async_engine\n", "aaa/scripts/dump.py": "import sqlalchemy\n\nprint(sqlalchemy.__version__)\n" }), "C05");
+    expect(lines(withScript)[1]).toBe("app/db.py:1 uses SQL: imports sqlalchemy");
+  });
+
   it("leaves out the engines of migration helpers, docs and seeds, not those of the app's own modules", async () => {
     const sync = 'from sqlalchemy import create_engine\n\n\ndef run():\n    engine = create_engine("postgresql://db/app")\n    return engine\n';
     const c05 = item(
@@ -295,6 +321,23 @@ describe("C06 Alembic", () => {
       "pass",
       "api/ee/migrations/core/alembic.ini:1 script_location `api/ee/migrations/core`; env.py present; 1 revision in api/ee/migrations/core/versions",
       "api/ee/migrations/core/versions/0001_init.py a tracked revision",
+    ]);
+  });
+
+  it("reads an Alembic config under another name, as `alembic -c` takes it", async () => {
+    const c06 = item(
+      await auditFiles({
+        "src/shop/db.py": db,
+        "configs/halfstack.alembic.ini": "[alembic]\nscript_location = src/shop/migrations\n",
+        "src/shop/migrations/env.py": env,
+        "src/shop/migrations/versions/0001_init.py": rev,
+      }),
+      "C06",
+    );
+    expect(lines(c06)).toEqual([
+      "pass",
+      "configs/halfstack.alembic.ini:1 script_location `src/shop/migrations`; env.py present; 1 revision in src/shop/migrations/versions",
+      "src/shop/migrations/versions/0001_init.py a tracked revision",
     ]);
   });
 

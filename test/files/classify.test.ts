@@ -18,6 +18,9 @@ describe("classifyFile", () => {
       "worker.dockerfile",
       "Containerfile",
       "alembic.ini",
+      "halfstack.alembic.ini",
+      "alembic.dev.ini",
+      "alembic-test.ini",
       "pyproject.toml",
       "setup.cfg",
       ".gitignore",
@@ -43,6 +46,8 @@ describe("classifyFile", () => {
       "requirements.txt",
       "setup.py.cfg.bak",
       "Alembic.ini",
+      "alembicx.ini",
+      "alembic.ini.bak",
       "pyvenv.cfg",
     ];
     expect(notRead.filter((name) => isAuditFile(name))).toEqual([]);
