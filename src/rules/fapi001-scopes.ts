@@ -148,8 +148,10 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
   if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
   // A module that starts a server (`uvicorn.run(...)`, NiceGUI's `ui.run()`, aiohttp's `web.run_app(...)`, a Gradio
-  // app's `.launch()`) serves requests for as long as it runs: its globals are shared by all of them.
-  if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(/.test(text) || (/\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text))) return false;
+  // app's `.launch()`, Chainlit's `run_chainlit(__file__)`) or is a Chainlit app (`@cl.on_message`) serves requests
+  // for as long as it runs: its globals are shared by all of them.
+  if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(|\brun_chainlit\(|@\s*(cl|chainlit)\.on_(message|chat_start)\b/.test(text)) return false;
+  if (/\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text)) return false;
   const parts = mod.file.path.split("/");
   const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin" || p === "hack");
   const saysScript =
@@ -281,6 +283,9 @@ function uses(index: ProjectIndex, fn: FunctionInfo, memo: Map<FunctionInfo, Fun
         other++; // `fn.attr`: the function object itself is used
         continue;
       }
+      // `@cl.on_message` on `async def on_message`: an attribute of another package that shares the name is not
+      // this function.
+      if (ref.type === "attribute" && isForeignAttribute(index, mod, ref)) continue;
       const up = ref.parent;
       if (hasAncestor(ref, ["function_definition", "lambda"])) other++;
       else if (up?.type === "decorator") importCalls++;
@@ -293,6 +298,13 @@ function uses(index: ProjectIndex, fn: FunctionInfo, memo: Map<FunctionInfo, Fun
   const result: FunctionUse = other > 0 || importCalls + factoryCalls === 0 ? "other" : factoryCalls > 0 && importCalls === 0 ? "decorator-factory" : "import";
   memo.set(fn, result);
   return result;
+}
+
+/** `pkg.name` where `pkg` is an import of a package outside the project (`chainlit.on_message`). */
+function isForeignAttribute(index: ProjectIndex, mod: ModuleInfo, ref: Node): boolean {
+  const q = index.qualify(mod, ref);
+  if (!q || !q.includes(".")) return false;
+  return !index.findModule(q.slice(0, q.indexOf(".")), mod) && !index.functionFor(mod, ref);
 }
 
 function hasAncestor(node: Node, types: string[]): boolean {
