@@ -121,7 +121,7 @@ export function isMainGuarded(node: Node): boolean {
 /**
  * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
  * and tests (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no
- * app, router or route and starts no server, and it says it is a script: it is a `noxfile.py`, `fabfile.py`,
+ * app (FastAPI, Starlette, Flask...), router or route and starts no server or bot, and it says it is a script: it is a `noxfile.py`, `fabfile.py`,
  * `dodo.py`, `setup.py` or cookiecutter hook (`hooks/post_gen_project.py`), sits in a `scripts/`, `script/`,
  * `tools/`, `bin/` or `hack/` folder, starts with a `#!` line, has an `if __name__ == "__main__":` block, calls
  * `sys.exit` or `asyncio.run` at module level, or does its work in a module-level `for`/`while` loop, also inside a
@@ -146,11 +146,14 @@ const SCRIPT_CALL = /^(sys\.exit|exit|quit|(asyncio|anyio|trio|uvloop)\.run)$/;
 
 function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
-  if (/\b(FastAPI|APIRouter)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
+  if (/\b(FastAPI|APIRouter|Starlette|Flask|Quart|Sanic|Litestar)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
   // A module that starts a server (`uvicorn.run(...)`, NiceGUI's `ui.run()`, aiohttp's `web.run_app(...)`, a Gradio
   // app's `.launch()`, Chainlit's `run_chainlit(__file__)`) or is a Chainlit app (`@cl.on_message`) serves requests
   // for as long as it runs: its globals are shared by all of them.
   if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(|\brun_chainlit\(|@\s*(cl|chainlit)\.on_(message|chat_start)\b/.test(text)) return false;
+  // So does a bot that answers every user's events until stopped: Slack Bolt's `SocketModeHandler(app).start()`,
+  // python-telegram-bot's `run_polling()`/`run_webhook()`, aiogram's `start_polling(...)`.
+  if (/\bSocketModeHandler\s*\(|\.(run_polling|run_webhook|start_polling)\s*\(/.test(text)) return false;
   if (/\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text)) return false;
   const parts = mod.file.path.split("/");
   const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin" || p === "hack");

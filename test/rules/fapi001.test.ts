@@ -56,13 +56,17 @@ describe("FAPI001 global-state across files", () => {
     expect(places(await scanFiles(files, { select: ["FAPI001"] }))).toEqual(["app/core/db.py:1 FAPI001", "scripts/db.py:3 FAPI001"]);
   });
 
-  it("keeps a module that starts a server, though it reads like a script", async () => {
+  it("keeps a module that starts a server or a bot, though it reads like a script", async () => {
     const chat = "#!/usr/bin/env python3\nfrom nicegui import ui\n\nmessages = []\n\n\n@ui.page('/')\ndef index():\n    ui.button('send', on_click=lambda: send('hi'))\n\n\ndef send(text):\n    messages.append(text)\n\n\nif __name__ in {'__main__', '__mp_main__'}:\n    ui.run()\n";
     const gradio = "import gradio as gr\n\nscores = []\n\n\ndef track(score):\n    scores.append(score)\n    return scores\n\n\ndemo = gr.Interface(track, 'number', 'json')\n\nif __name__ == '__main__':\n    demo.launch()\n";
     const cli = "import asyncio\n\nseen = []\n\n\nasync def main():\n    seen.append(1)\n\n\nif __name__ == '__main__':\n    asyncio.run(main())\n";
     const chainlit = "import chainlit as cl\n\nsessions = {}\n\n\n@cl.on_message\nasync def on_message(message):\n    sessions[message.id] = message\n\n\nif __name__ == '__main__':\n    from chainlit.cli import run_chainlit\n\n    run_chainlit(__file__)\n";
-    const result = await scanFiles({ "examples/chat/main.py": chat, "demo/scores/run.py": gradio, "tools/job.py": cli, "playground/ui/app.py": chainlit }, { select: ["FAPI001"] });
-    expect(places(result)).toEqual(["demo/scores/run.py:3 FAPI001", "examples/chat/main.py:4 FAPI001", "playground/ui/app.py:3 FAPI001"]);
+    const slack = "from slack_bolt import App\nfrom slack_bolt.adapter.socket_mode import SocketModeHandler\n\napp = App()\nactive = {}\n\n\n@app.event('message')\ndef on_message(event):\n    active[event['user']] = event\n\n\nif __name__ == '__main__':\n    SocketModeHandler(app).start()\n";
+    const result = await scanFiles(
+      { "examples/chat/main.py": chat, "demo/scores/run.py": gradio, "tools/job.py": cli, "playground/ui/app.py": chainlit, "bots/slack.py": slack },
+      { select: ["FAPI001"] },
+    );
+    expect(places(result)).toEqual(["bots/slack.py:5 FAPI001", "demo/scores/run.py:3 FAPI001", "examples/chat/main.py:4 FAPI001", "playground/ui/app.py:3 FAPI001"]);
   });
 
   it("skips batch jobs with a module-level loop and scripts only other scripts import, unless the server imports them or they wire an app", async () => {
