@@ -52,8 +52,14 @@ export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
     const envs = facts.index.modules.filter((m) => runsUnderAlembic(m) && /(^|\/)env\.py$/.test(m.file.path));
     for (const m of envs) evidence.push({ file: m.file.path, note: "an Alembic env.py with no config beside it in the scanned folder" });
   }
+  // Two configs may share one migrations folder (aim's alembic.ini and alembic_dev.ini): name its revision once.
+  const said = new Set<string>();
   for (const e of evaluated) {
-    evidence.push(...e.evidence);
+    for (const item of e.evidence) {
+      const key = `${item.file ?? ""}:${item.line ?? ""}:${item.note}`;
+      if (!said.has(key)) evidence.push(item);
+      said.add(key);
+    }
     complete ||= e.complete;
   }
   return itemResult(ctx, "C06", complete ? "pass" : "fail", evidence, {

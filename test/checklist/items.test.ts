@@ -341,6 +341,25 @@ describe("C06 Alembic", () => {
     ]);
   });
 
+  it("names a tracked revision once when two configs share its folder", async () => {
+    const c06 = item(
+      await auditFiles({
+        "app/db.py": db,
+        "app/migrations/alembic.ini": "[alembic]\nscript_location = .\n",
+        "app/migrations/alembic_dev.ini": "[alembic]\nscript_location = .\n",
+        "app/migrations/env.py": env,
+        "app/migrations/versions/0001_init.py": rev,
+      }),
+      "C06",
+    );
+    expect(lines(c06)).toEqual([
+      "pass",
+      "app/migrations/alembic.ini:1 script_location `app/migrations`; env.py present; 1 revision in app/migrations/versions",
+      "app/migrations/versions/0001_init.py a tracked revision",
+      "app/migrations/alembic_dev.ini:1 script_location `app/migrations`; env.py present; 1 revision in app/migrations/versions",
+    ]);
+  });
+
   it("resolves a relative script_location from a folder above the config when only that holds it", async () => {
     // The app runs `alembic -c svc/alembic.ini` from the repository's root, so the path is relative to the root.
     const files = {
