@@ -188,9 +188,11 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
  * `from helper import x`, and `import scripts.db`, which binds only `scripts`.
  */
 function importsModule(index: ProjectIndex, m: ModuleInfo, target: ModuleInfo, stem: string): boolean {
+  // Only a prefix ending in the module's own name can name it: `scripts.db` or `db`, in `scripts.db.cli` too.
   const resolvesTo = (dotted: string) => {
+    if (!dotted.includes(stem)) return false;
     const parts = dotted.split(".");
-    for (let cut = parts.length; cut > 0; cut--) if (index.findModule(parts.slice(0, cut).join("."), m) === target) return true;
+    for (let cut = parts.length; cut > 0; cut--) if (parts[cut - 1] === stem && index.findModule(parts.slice(0, cut).join("."), m) === target) return true;
     return false;
   };
   for (const [, binding] of m.imports) if (resolvesTo(binding.target)) return true;
