@@ -55,7 +55,10 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // `_HDFS_SECRET_DIRECTORY = "/var/secrets/hdfs"`, `secret_names = ", ".join(...) or "secrets"`).
     "|hdr|directory|folder|names" +
     // Where a token was read from (`if token_from == "headers"`, fastapi-jwt-auth).
-    "|from)$",
+    "|from" +
+    // Why a token was revoked, which words mark secrets in logs (`token_revoked_reason = "replay_detected"`,
+    // `log_config_secret_patterns = "password,token,secret"`).
+    "|reason|cause|patterns)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -141,7 +144,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value) || isFileOrPath(value) || isHeaderName(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value) || isFileOrPath(value) || isHeaderName(value) || isSqlStatement(value)) return null;
   return unparen(node);
 }
 
@@ -239,6 +242,11 @@ function isFileOrPath(value: string): boolean {
     /^[\w./-]*[A-Za-z][\w-]*\.(html?|txt|json|ya?ml|toml|ini|cfg|conf|env|pem|key|crt|cer|pub|p12|pfx|jks|j2|jinja2?|md|csv|xml|log|db|sqlite3?)$/.test(value) ||
     /^~?(\/[a-z0-9_.{}-]*[a-z][a-z0-9_.{}-]*)+\/?$/.test(value)
   );
+}
+
+/** A SQL statement (`SQL_LOCK_REFRESH_TOKEN_BY_HASH = """SELECT ... FOR UPDATE"""`): a query about tokens. */
+function isSqlStatement(value: string): boolean {
+  return /^(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|WITH|CREATE|ALTER|DROP)\s[\s\S]*\s(FROM|INTO|SET|TABLE|WHERE|AS)\s/i.test(value);
 }
 
 /** An HTTP header's name (`"X-BackendAI-Storage-Auth-Token"`): where a token is sent, not the token. */
