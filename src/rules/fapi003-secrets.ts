@@ -58,7 +58,9 @@ const NOT_SECRET_SUFFIX = new RegExp(
     "|from" +
     // Why a token was revoked, which words mark secrets in logs (`token_revoked_reason = "replay_detected"`,
     // `log_config_secret_patterns = "password,token,secret"`).
-    "|reason|cause|patterns)$",
+    "|reason|cause|patterns" +
+    // Keys of messages about a secret (`PASSWORD_TOO_SHORT`, `PASSWORD_MISMATCH`, `API_KEY_REQUIRED`).
+    "|too_short|too_long|too_weak|mismatch|incorrect|wrong|required|not_found)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -280,6 +282,8 @@ function isKeyTemplate(value: string): boolean {
  */
 function isProse(value: string): boolean {
   if (/^[A-Z][a-z']*(\s+\S+)+$/.test(value)) return true;
+  // Chinese, Japanese and Korean sentences have no spaces between words (`"密码长度必须至少为8个字符"`).
+  if (/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{4}/.test(value)) return true;
   // A PEM block is a key; lower-case words alone read as a passphrase (`"correct horse battery staple"`).
   if (value.includes("-----BEGIN") || /^[a-z]+( [a-z]+)+$/.test(value)) return false;
   const words = value.split(/\s+/);
