@@ -157,11 +157,27 @@ const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
 const NOSEC = /#\s*nosec\b(?:[ \t:]+(B\d{3}(?:[ \t]*,?[ \t]*B\d{3})*))?/i;
 const NOSEC_RULES: Readonly<Record<string, string>> = { B105: "FAPI003", B106: "FAPI003", B107: "FAPI003" };
 
+/**
+ * Other linters' codes for checks these rules make too: ruff's flake8-async blocking calls in `async def`
+ * (ASYNC210-ASYNC251: HTTP, subprocesses, `open`, `time.sleep`) are FAPI101, and ruff's flake8-bandit
+ * hardcoded-password checks (S105, S106, S107) are FAPI003, as Bandit's B105-B107 are. A line the user already
+ * silenced for them (`# noqa: ASYNC230`) is silenced here too.
+ */
+function equivalentRule(code: string): string | null {
+  if (/^ASYNC2\d\d$/.test(code)) return "FAPI101";
+  if (/^S10[567]$/.test(code)) return "FAPI003";
+  return null;
+}
+
 /** The rule codes a comment suppresses: null for all of them (a bare `# noqa`), undefined for none. */
 function suppressedBy(comment: string): Set<string> | null | undefined {
   const noqa = NOQA.exec(comment);
   if (noqa && !noqa[1]) return null;
   const codes = new Set(noqa?.[1]?.toUpperCase().split(/[\s,]+/).filter(Boolean) ?? []);
+  for (const code of [...codes]) {
+    const ours = equivalentRule(code);
+    if (ours) codes.add(ours);
+  }
   const nosec = NOSEC.exec(comment);
   if (nosec) {
     const tests = nosec[1]?.toUpperCase().match(/B\d{3}/g);

@@ -126,6 +126,22 @@ describe("module facts per scope", () => {
       ]);
     });
   });
+
+  it("reads ruff's flake8-async and flake8-bandit codes as the rules they match", async () => {
+    const src = [
+      "with open(path) as f:  # noqa: ASYNC230",
+      'PASSWORD = "hunter2"  # noqa: S105, E501',
+      "time.sleep(1)  # noqa: ASYNC100",
+      "",
+    ].join("\n");
+    await withModule(src, (mod) => {
+      expect([...mod.noqa.entries()]).toEqual([
+        [1, new Set(["ASYNC230", "FAPI101"])],
+        [2, new Set(["S105", "E501", "FAPI003"])],
+        [3, new Set(["ASYNC100"])],
+      ]);
+    });
+  });
 });
 
 describe("routes registered by a call", () => {

@@ -97,3 +97,22 @@ describe("FAPI101 and FAPI002 in command-line scripts", () => {
     expect(places(result)).toEqual(["tools/fetch.py:4 FAPI101"]);
   });
 });
+
+describe("FAPI101 and ruff's flake8-async", () => {
+  it("counts a line silenced for ruff's ASYNC2xx check as suppressed", async () => {
+    const source = [
+      "import time",
+      "",
+      "",
+      "async def read(path):",
+      "    with open(path) as f:  # noqa: ASYNC230",
+      "        data = f.read()",
+      "    time.sleep(1)  # noqa: ASYNC251",
+      "    return data",
+      "",
+    ].join("\n");
+    const result = await scanFiles({ "app/files.py": source }, { select: ["FAPI101"] });
+    expect(places(result)).toEqual([]);
+    expect(result.summary.suppressed).toBe(2);
+  });
+});
