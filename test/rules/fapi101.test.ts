@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { fapi003 } from "../../src/rules/fapi003-hardcoded-auth.js";
+import { fapi101 } from "../../src/rules/fapi101-blocking-call-in-async.js";
 import { places, scanFiles } from "./helpers.js";
 
 describe("FAPI101 and FAPI002 in command-line scripts", () => {
@@ -114,5 +116,10 @@ describe("FAPI101 and ruff's flake8-async", () => {
     const result = await scanFiles({ "app/files.py": source }, { select: ["FAPI101"] });
     expect(places(result)).toEqual([]);
     expect(result.summary.suppressed).toBe(2);
+  });
+
+  it("say so in the rule docs a client reads", () => {
+    expect(fapi101.docs.what).toContain("`# noqa: ASYNC230`, any of ASYNC210-ASYNC251");
+    expect(fapi003.docs.what).toContain("ruff's `# noqa: S105` (`S106`, `S107`)");
   });
 });
