@@ -62,11 +62,28 @@ describe("FAPI001 global-state across files", () => {
     const cli = "import asyncio\n\nseen = []\n\n\nasync def main():\n    seen.append(1)\n\n\nif __name__ == '__main__':\n    asyncio.run(main())\n";
     const chainlit = "import chainlit as cl\n\nsessions = {}\n\n\n@cl.on_message\nasync def on_message(message):\n    sessions[message.id] = message\n\n\nif __name__ == '__main__':\n    from chainlit.cli import run_chainlit\n\n    run_chainlit(__file__)\n";
     const slack = "from slack_bolt import App\nfrom slack_bolt.adapter.socket_mode import SocketModeHandler\n\napp = App()\nactive = {}\n\n\n@app.event('message')\ndef on_message(event):\n    active[event['user']] = event\n\n\nif __name__ == '__main__':\n    SocketModeHandler(app).start()\n";
+    const flask = "#!/usr/bin/env python\nfrom flask import Flask\n\napp = Flask(__name__)\nhits = {}\n\n\ndef count(page):\n    hits[page] = hits.get(page, 0) + 1\n\n\nif __name__ == '__main__':\n    app.run()\n";
+    const telegram = "from telegram.ext import Application\n\nchats = []\n\n\nasync def on_start(update, context):\n    chats.append(update.effective_chat.id)\n\n\nif __name__ == '__main__':\n    Application.builder().token(TOKEN).build().run_polling()\n";
     const result = await scanFiles(
-      { "examples/chat/main.py": chat, "demo/scores/run.py": gradio, "tools/job.py": cli, "playground/ui/app.py": chainlit, "bots/slack.py": slack },
+      {
+        "examples/chat/main.py": chat,
+        "demo/scores/run.py": gradio,
+        "tools/job.py": cli,
+        "playground/ui/app.py": chainlit,
+        "bots/slack.py": slack,
+        "bots/telegram.py": telegram,
+        "tools/flask_app.py": flask,
+      },
       { select: ["FAPI001"] },
     );
-    expect(places(result)).toEqual(["bots/slack.py:5 FAPI001", "demo/scores/run.py:3 FAPI001", "examples/chat/main.py:4 FAPI001", "playground/ui/app.py:3 FAPI001"]);
+    expect(places(result)).toEqual([
+      "bots/slack.py:5 FAPI001",
+      "bots/telegram.py:3 FAPI001",
+      "demo/scores/run.py:3 FAPI001",
+      "examples/chat/main.py:4 FAPI001",
+      "playground/ui/app.py:3 FAPI001",
+      "tools/flask_app.py:5 FAPI001",
+    ]);
   });
 
   it("skips batch jobs with a module-level loop and scripts only other scripts import, unless the server imports them or they wire an app", async () => {
