@@ -178,8 +178,8 @@ export class ProjectFacts {
 /**
  * Alembic's own files, which only the `alembic` command runs and which say nothing about the app's database layer:
  * an env.py or revision (they import `alembic.context` or `alembic.op`), a module that imports alembic and defines
- * `revision` and `down_revision`, `alembic/env.py`, and whatever lies in a migrations folder. A server module that imports
- * `alembic.command` or `alembic.config` to migrate at startup is the app's own code.
+ * `revision` and `down_revision`, `alembic/env.py`, and whatever lies in a migrations folder. A server module that
+ * imports `alembic.command` or `alembic.config` to migrate at startup is the app's own code.
  */
 export function runsUnderAlembic(module: ModuleInfo): boolean {
   if (isMigrationPath(module.file.path) || /(^|\/)alembic\/env\.py$/.test(module.file.path)) return true;
