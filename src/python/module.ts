@@ -145,7 +145,7 @@ const FACTS_QUERY = `
  * WASM calls per hit, where a query visits every node of the file; hits inside strings and comments are dropped
  * by checking the node found.
  */
-const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*no(?:qa|sec)/gi;
+const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*(?:no(?:qa|sec)|pragma:[ \t]*allowlist)/gi;
 
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
 
@@ -156,6 +156,9 @@ const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
  */
 const NOSEC = /#\s*nosec\b(?:[ \t:]+(B\d{3}(?:[ \t]*,?[ \t]*B\d{3})*))?/i;
 const NOSEC_RULES: Readonly<Record<string, string>> = { B105: "FAPI003", B106: "FAPI003", B107: "FAPI003" };
+
+/** detect-secrets' `# pragma: allowlist secret`: the user marked the line's literal as not a secret. */
+const ALLOWLIST_SECRET = /#\s*pragma:\s*allowlist[ \t]+secret\b/i;
 
 /**
  * Other linters' codes for checks these rules make too: ruff's flake8-async blocking calls in `async def`
@@ -183,6 +186,7 @@ function suppressedBy(comment: string): Set<string> | null | undefined {
     const tests = nosec[1]?.toUpperCase().match(/B\d{3}/g);
     for (const code of tests ? tests.map((t) => NOSEC_RULES[t]) : ["FAPI003", "FAPI102"]) if (code) codes.add(code);
   }
+  if (ALLOWLIST_SECRET.test(comment)) codes.add("FAPI003");
   return noqa || codes.size > 0 ? codes : undefined;
 }
 

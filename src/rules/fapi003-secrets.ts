@@ -45,8 +45,11 @@ const NOT_SECRET_SUFFIX = new RegExp(
     "|limit|limits|threshold|quota|budget|count|counts" +
     // How tokens are counted or encoded (`token_counting: Literal["tiktoken", "char"] = "tiktoken"`).
     "|counting|counter|encoding|encoder|tokenizer|estimator|strategy" +
-    // A claim of the token, not the token (`access_token_jwt_subject = "access"`).
-    "|subject|claim|claims|purpose" +
+    // Which backend keeps tokens (`oauth2_token_storage_driver = "database"`).
+    "|driver|adapter|engine" +
+    // A claim of the token, not the token (`access_token_jwt_subject = "access"`), such as its authentication
+    // assurance level, context class or methods (`if token_aal != "aal2"`, Supabase MFA).
+    "|subject|claim|claims|purpose|aal|acr|amr" +
     // Where a client puts the token (`token_placement="header"`).
     "|placement|position|transport|delivery" +
     // How the token to use is picked (`user_token_resolution = "authed_user"`, Slack Bolt).
@@ -104,10 +107,12 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
- * A name for a credential's absence or failure (`MISSING_ACCESS_TOKEN`, `INVALID_API_KEY`), or for the placeholder
- * that stands for an unset one (`PLACEHOLDER_SECRET_KEY`): it holds a marker.
+ * A name for a credential's absence or failure (`MISSING_ACCESS_TOKEN`, `INVALID_API_KEY`), for the placeholder
+ * that stands for an unset one (`PLACEHOLDER_SECRET_KEY`), or for a value that only plays one
+ * (`_dummy_password`, hashed at start-up so that a login for an unknown user takes as long as any other;
+ * `simulated_api_key` in a demo): it holds a marker.
  */
-const ABSENT_MARKER = /^_?(missing|no|null|none|invalid|expired|revoked|placeholder)_/;
+const ABSENT_MARKER = /^_?(missing|no|null|none|invalid|expired|revoked|placeholder|dummy|simulated|mock)_/;
 
 /**
  * A label for a kind of credential, not the credential: `REQUEST_TYPE_ACCESS_TOKEN = "auth-request-type/at"`,
@@ -146,7 +151,7 @@ export function credentialLiteral(node: Node | null): Node | null {
   const lit = stringLiteral(node);
   if (!lit || lit.interpolated) return null;
   const value = lit.value.trim();
-  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value) || isFileOrPath(value) || isHeaderName(value) || isSqlStatement(value)) return null;
+  if (value === "" || NOT_SECRET_VALUE.test(value) || isLabel(value) || isProse(value) || isMask(value) || isKeyTemplate(value) || isStandIn(value) || isSetting(value) || isPattern(value) || isPlainUrl(value) || isFileOrPath(value) || isHeaderName(value) || isSqlStatement(value) || isStorageKey(value)) return null;
   return unparen(node);
 }
 
@@ -184,11 +189,15 @@ const PLACEHOLDER_WORDS = new Set([
 
 /**
  * A value that configures something about a secret rather than being one: a boolean flag
- * (`os.getenv("PASSWORD_REQUIRE_UPPERCASE", "false")`) or a file name (`"ca.crt"`, the key of a certificate in a
- * Kubernetes secret).
+ * (`os.getenv("PASSWORD_REQUIRE_UPPERCASE", "false")`), a file name (`"ca.crt"`, the key of a certificate in a
+ * Kubernetes secret) or a rate limit (`AUTH_PASSWORD_RESET = "3/minute"`, slowapi's notation).
  */
 function isSetting(value: string): boolean {
-  return /^(true|false|yes|no|on|off|enabled?|disabled?)$/i.test(value) || /^[\w.-]*\.(crt|pem|key|cer|der|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|toml)$/i.test(value);
+  return (
+    /^(true|false|yes|no|on|off|enabled?|disabled?)$/i.test(value) ||
+    /^[\w.-]*\.(crt|pem|key|cer|der|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|toml)$/i.test(value) ||
+    /^\d+\s*(\/|per)\s*(\d+\s*)?(seconds?|minutes?|hours?|days?|months?|years?|sec|min|[smhd])$/i.test(value)
+  );
 }
 
 /**
@@ -221,8 +230,9 @@ function isStandIn(value: string): boolean {
     /^(-[A-Za-z]|--[a-z][a-z-]*)$/.test(value) ||
     // A redaction marker in brackets (`"[redacted]"`, `"<hidden>"`).
     /^[\[<(*]+\s*(redacted|hidden|masked|removed|filtered|omitted)\s*[\]>)*]+$/i.test(value) ||
-    // What a report shows when there is no value (`"N/A"`, `"not_supported"`).
-    /^(n\/a|not[-_ ]?(applicable|supported|available)|unsupported)$/i.test(value)
+    // What a report shows when there is no value (`"N/A"`, `"not_supported"`), or an error when it does not know
+    // (`def __init__(self, token: str = "unknown")`).
+    /^(n\/a|not[-_ ]?(applicable|supported|available)|unsupported|unknown|undefined|null)$/i.test(value)
   );
 }
 
@@ -244,6 +254,14 @@ function isFileOrPath(value: string): boolean {
     /^[\w./-]*[A-Za-z][\w-]*\.(html?|txt|json|ya?ml|toml|ini|cfg|conf|env|pem|key|crt|cer|pub|p12|pfx|jks|j2|jinja2?|md|csv|xml|log|db|sqlite3?)$/.test(value) ||
     /^~?(\/[a-z0-9_.{}-]*[a-z][a-z0-9_.{}-]*)+\/?$/.test(value)
   );
+}
+
+/**
+ * A key in a colon-separated namespace (`TOKEN_INDEX_KEY = "auth:token:index"`): where tokens are kept in Redis. At
+ * least three lower-case segments, so `"user:pass"` credentials still fire.
+ */
+function isStorageKey(value: string): boolean {
+  return /^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*){2,}:?$/.test(value);
 }
 
 /** A SQL statement (`SQL_LOCK_REFRESH_TOKEN_BY_HASH = """SELECT ... FOR UPDATE"""`): a query about tokens. */
@@ -313,7 +331,13 @@ function isPattern(value: string): boolean {
  * reported where it is assigned.
  */
 export function isPlaceholderMarker(value: string): boolean {
-  return /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?(set|provided|configured)|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(value.trim());
+  const v = value.trim();
+  return (
+    /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?(set|provided|configured)|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(v) ||
+    // A default that says it must be replaced (`"change-me-in-production"`, `"dev-secret-key-do-not-use-in-production"`):
+    // `if settings.SECRET_KEY == "change-me-in-production": raise ...` refuses to start with it.
+    /(^|[-_ ])(change[-_ ]?(me|this|it)([-_ ]|$)|change[-_ ]?(in|for|before)[-_ ]?prod|(in|for)[-_ ]?production|do[-_ ]?not[-_ ]?use|not[-_ ]?for[-_ ]?prod)/i.test(v)
+  );
 }
 
 const SECRET_WRAPPERS = new Set([

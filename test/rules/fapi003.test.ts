@@ -47,6 +47,18 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     expect(result.summary.suppressed).toBe(2);
   });
 
+  it("counts a line detect-secrets' `# pragma: allowlist secret` marks as suppressed, for FAPI003 only", async () => {
+    const source = [
+      'JWT_SECRET_KEY = "unit-test-secret"  # pragma: allowlist secret',
+      'API_KEY = "k-9f8e7d"  # pragma: allowlist nothing',
+      'app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)  # pragma: allowlist secret',
+      "",
+    ].join("\n");
+    const result = await scanFiles({ "app/settings.py": source }, { select: ["FAPI003", "FAPI102"] });
+    expect(places(result)).toEqual(["app/settings.py:2 FAPI003", "app/settings.py:3 FAPI102"]);
+    expect(result.summary.suppressed).toBe(1);
+  });
+
   it("skips a model column compared inside a query's arguments in test code, not in app code", async () => {
     const lookup = [
       "from sqlalchemy import select",
@@ -77,6 +89,8 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
       {
         "scripts/seed_accounts.py": seed,
         "app/db/seeds/accounts.py": seed,
+        "database/seeders/accounts.py": seed,
+        "app/db/account_seeder.py": seed,
         "app/fixtures/accounts.py": seed,
         "app/factories.py": seed,
         "alembic/versions/0001_accounts.py": seed,
