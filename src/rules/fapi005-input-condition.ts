@@ -75,6 +75,7 @@ function isSpecialType(index: ProjectIndex, mod: ModuleInfo, type: Node): boolea
 export class InputCondition {
   private usesInput = false;
   private credentialCheck = false;
+  private crossInputCheck = false;
   private readonly inputs: Set<string>;
   /** Attributes of the input the handler assigned before the `if` (`payload.user_id = user.id`). */
   private readonly reboundAttributes: Set<string>;
@@ -92,7 +93,7 @@ export class InputCondition {
   }
 
   qualifies(condition: Node): boolean {
-    return this.pure(condition, new Set()) && this.usesInput && !this.credentialCheck;
+    return this.pure(condition, new Set()) && this.usesInput && !this.credentialCheck && !this.crossInputCheck;
   }
 
   private pure(node: Node, bound: ReadonlySet<string>): boolean {
@@ -132,6 +133,7 @@ export class InputCondition {
         return this.children(n, bound);
       case "comparison_operator":
         this.noteCredentialCheck(n, bound);
+        this.noteCrossInputCheck(n, bound);
         return this.children(n, bound);
       case "identifier":
         return this.pureName(n, bound);
@@ -243,6 +245,50 @@ export class InputCondition {
     let root = n;
     while (root.type === "attribute" && root.childForFieldName("object")) root = root.childForFieldName("object")!;
     return root.type === "identifier" && (this.fn.params.some((p) => p.name === root.text) || isLocal(this.fn, root.text));
+  }
+
+  /**
+   * `if item_id != item.id`, `if password != password_confirm`: two parameters checked for agreement. Each may be
+   * valid on its own; that they agree is a check no one parameter's model or `Field` can make (a path parameter is
+   * not part of the body). Two fields of one model (`payload.source == payload.target`) are a model validator's
+   * job and still fire, as do orderings (`start <= end`), which bound a range rather than match two copies.
+   */
+  private noteCrossInputCheck(n: Node, bound: ReadonlySet<string>): void {
+    const ops = n.childrenForFieldName("operators").map((o) => o?.text);
+    if (ops.length === 0 || !ops.every((o) => o === "==" || o === "!=")) return;
+    const roots = new Set<string>();
+    let operandsWithInput = 0;
+    for (const operand of n.namedChildren) {
+      if (!operand) continue;
+      const found = this.inputRoots(operand, bound);
+      if (found.size > 0) operandsWithInput++;
+      for (const r of found) roots.add(r);
+    }
+    if (operandsWithInput > 1 && roots.size > 1) this.crossInputCheck = true;
+  }
+
+  /** The input parameters an expression reads: identifiers, and the roots of attribute chains. */
+  private inputRoots(node: Node, bound: ReadonlySet<string>): Set<string> {
+    const out = new Set<string>();
+    const visit = (c: Node): void => {
+      if (c.type === "identifier") {
+        if (this.inputs.has(c.text) && !bound.has(c.text)) out.add(c.text);
+        return;
+      }
+      if (c.type === "attribute") {
+        const obj = c.childForFieldName("object");
+        if (obj) visit(obj);
+        return;
+      }
+      if (c.type === "keyword_argument") {
+        const v = c.childForFieldName("value");
+        if (v) visit(v);
+        return;
+      }
+      for (const child of c.namedChildren) if (child) visit(child);
+    };
+    visit(node);
+    return out;
   }
 
   /** `x_token != "secret"`, `api_key == API_KEY`: FAPI003's business, and 400 there means "bad credential". */

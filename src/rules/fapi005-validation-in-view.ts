@@ -40,7 +40,7 @@ export const fapi005: Rule = {
       "input (`name = item.name.strip()`): RULES.md asks for conditions on the parameters themselves. A call to a project " +
       "function or to an unknown method, `await`, settings objects and other non-literal module names disqualify the `if`. " +
       "A condition must reference at least one input parameter. An equality test of a credential-named input against a " +
-      "constant (`x_token != SECRET`) is an authentication check, reported by FAPI003, not here. Websocket handlers are " +
+      "constant (`x_token != SECRET`) is an authentication check, reported by FAPI003, not here. An `==`/`!=` test between two different parameters (`if item_id != item.id`: the path and the body disagree) checks that two inputs agree, which no one parameter's model or `Field` can express, and does not fire; two fields of one parameter (`payload.source == payload.target`, a model validator's job) and orderings (`start <= end`) still do. Websocket handlers are " +
       "not checked.",
     why:
       "A check written in the handler body runs after FastAPI has already accepted the request, so the constraint is " +
