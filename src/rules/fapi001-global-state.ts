@@ -4,7 +4,7 @@ import type { ProjectIndex } from "../python/project-index.js";
 import { ASYNC_SESSION_TYPES, CONNECT_CALLS, SYNC_SESSION_TYPES } from "../python/names.js";
 import { callArguments, isSampleDataPath, stringLiteral, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { type FunctionUse, isMainGuarded, isScriptModule, localNames, runsAtImportOnly } from "./fapi001-scopes.js";
+import { type FunctionUse, isMainGuarded, isScriptModule, localNames, runsAtImportOnly, servesRequests } from "./fapi001-scopes.js";
 
 const CONTAINER_FACTORIES = new Set([
   "builtins.dict",
@@ -35,7 +35,7 @@ export const fapi001: Rule = {
   docs: {
     what:
       "Flags module-level state that requests share: (1) a module-level dict/list/set (literal, comprehension, or `dict()`/`list()`/`set()`/`defaultdict()`/`OrderedDict()`/`Counter()`/`deque()`) that a function of the same module mutates (item assignment or deletion, augmented item assignment, or a mutating method such as `append`, `update`, `pop`, also on an item of the container, `subs[room].append(ws)`), reported on the module-level assignment; (2) every `global` statement inside a function, reported on the `global` line; (3) a DB session or DB-API connection opened at import time and bound to a module or class attribute or a parameter default (`SessionLocal()` for any `sessionmaker`/`async_sessionmaker`/`scoped_session` result, `Session(engine)`, `AsyncSession(engine)`, a project function returning a session, `sqlite3.connect`, `psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `MySQLdb.connect`, `mysql.connector.connect`), reported on that binding. " +
-      "Decisions: test code is not checked (module-level fakes mutated by test helpers are a testing technique, not app state); a container mutated only from another module is not reported (the rule looks at the functions of the defining module); a function that binds the same name locally (parameter, assignment, loop target, import) mutates its own value, not the global; mutations at import time (module level, a class body, `__init_subclass__`) and in functions that run once per process (a `lifespan=` handler, `@app.on_event(...)`, `on_startup=`/`on_shutdown=` or `add_event_handler` handlers) are initialisation and do not count; so are functions whose every use in the project is a decorator (`@register`, `@register(\"k\")`, and the inner function such a decorator factory returns) or a call at module or class level (`exclude_from_metrics(admin_app)`), and SQLAlchemy listeners for configuration events (`@event.listens_for(Mapper, \"mapper_configured\")`); a set that keeps fire-and-forget tasks alive (`tasks.add(t)` with `t.add_done_callback(tasks.discard)`, the asyncio documentation's idiom) is not state; command-line scripts are skipped: a module nothing in the project imports but scripts and tests, with no app (FastAPI, Starlette, Flask, Quart, Sanic, Litestar), router or route, that starts no server or bot (`uvicorn.run`, NiceGUI's `ui.run`, aiohttp's `web.run_app`, a Gradio `.launch()`, Chainlit, Slack Bolt's `SocketModeHandler`, Telegram `run_polling`), and that is a `noxfile.py`, `fabfile.py`, `dodo.py`, `setup.py` or cookiecutter hook, sits in a `scripts/`, `script/`, `tools/`, `bin/` or `hack/` folder, starts with `#!`, has a `__main__` block, calls `sys.exit` or `asyncio.run` at module level, or runs a module-level `for`/`while` loop (also one inside a module-level `try` or `with` block) without wiring an app (`include_router`, `add_middleware`, `.mount(`), as batch jobs do; so are sample-data and documentation files (`docs/`, `documentation/`, `doctests/`, `fixtures/`, `factories/`, `seeds/`, `migrations/`, Alembic `versions/`, `seed*.py`, `fixtures.py`, `factories.py`); process-wide caches and registries that request-time code fills are reported, because they are exactly that: state every request on the worker shares; code under `if __name__ == \"__main__\":` is a script, not server state, and is skipped; a session opened in a module-level `with` block is closed by it and is not reported; engines, session factories, `FastAPI()`, `APIRouter()`, loggers, settings and pooled clients (`MongoClient`, `Redis`, `httpx.AsyncClient`) are never reported.",
+      "Decisions: test code is not checked (module-level fakes mutated by test helpers are a testing technique, not app state); a container mutated only from another module is not reported (the rule looks at the functions of the defining module); a function that binds the same name locally (parameter, assignment, loop target, import) mutates its own value, not the global; mutations at import time (module level, a class body, `__init_subclass__`) and in functions that run once per process (a `lifespan=` handler, `@app.on_event(...)`, `on_startup=`/`on_shutdown=` or `add_event_handler` handlers) are initialisation and do not count; so are functions whose every use in the project is a decorator (`@register`, `@register(\"k\")`, and the inner function such a decorator factory returns) or a call at module or class level (`exclude_from_metrics(admin_app)`), and SQLAlchemy listeners for configuration events (`@event.listens_for(Mapper, \"mapper_configured\")`); a set that keeps fire-and-forget tasks alive (`tasks.add(t)` with `t.add_done_callback(tasks.discard)`, the asyncio documentation's idiom) is not state; command-line scripts are skipped: a module nothing in the project imports but scripts and tests, with no app (FastAPI, Starlette, Flask, Quart, Sanic, Litestar), router or route, that starts no server or bot (`uvicorn.run`, NiceGUI's `ui.run`, aiohttp's `web.run_app`, a Gradio `.launch()`, Chainlit, Slack Bolt's `SocketModeHandler`, Telegram `run_polling`), and that is a `noxfile.py`, `fabfile.py`, `dodo.py`, `setup.py` or cookiecutter hook, sits in a `scripts/`, `script/`, `tools/`, `bin/` or `hack/` folder, starts with `#!`, has a `__main__` block, calls `sys.exit` or `asyncio.run` at module level, or runs a module-level `for`/`while` loop (also one inside a module-level `try` or `with` block) without wiring an app (`include_router`, `add_middleware`, `.mount(`), as batch jobs do; so are sample-data and documentation files (`docs/`, `documentation/`, `doctests/`, `fixtures/`, `factories/`, `seeds/`, `migrations/`, Alembic `versions/`, `seed*.py`, `fixtures.py`, `factories.py`); process-wide caches and registries that request-time code fills are reported, because they are exactly that: state every request on the worker shares; code under `if __name__ == \"__main__\":` is a script, not server state, and is skipped; a session opened in a module-level `with` block is closed by it and is not reported, nor is a connection the module's own top-level code closes later (`conn.close()`, `.dispose()`: a one-off job such as `reset_db.py`), unless the module serves requests (defines an app or starts a server) before closing it; engines, session factories, `FastAPI()`, `APIRouter()`, loggers, settings and pooled clients (`MongoClient`, `Redis`, `httpx.AsyncClient`) are never reported.",
     why:
       "Module globals live as long as the worker process and are shared by every request on it: concurrent requests race on them, each worker (and each replica) holds a different copy, and tests cannot replace them. A session or connection opened at import time is used by all requests at once, outlives failed transactions and is never closed. Dependencies give each request its own value and let tests override it with `app.dependency_overrides`.",
     example:
@@ -322,7 +322,7 @@ function openedSessions(index: ProjectIndex, mod: ModuleInfo): RuleHit[] {
     }
     if (!what) continue;
     const binding = bindingOf(fact.node);
-    if (!binding || isMainGuarded(binding)) continue;
+    if (!binding || isMainGuarded(binding) || (fact.scope === mod.moduleScope && closedAtImport(mod, binding))) continue;
     hits.push({
       module: mod,
       node: binding,
@@ -353,6 +353,19 @@ function opensSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, call: 
  * The module-level binding that keeps the call's result: the assignment statement, or the parameter whose
  * default it is. A bare expression or a `with` block does not keep a session around.
  */
+/**
+ * Whether the module's own top-level code closes what an assignment bound (`conn = psycopg2.connect(...)`, some
+ * statements, then `conn.close()`): a job that runs once on import, and the connection is gone before any request.
+ * Not when the module serves requests in between (`try: uvicorn.run(app) finally: conn.close()`).
+ */
+function closedAtImport(mod: ModuleInfo, binding: Node): boolean {
+  if (binding.type !== "assignment" || servesRequests(mod.file.content)) return false;
+  const left = binding.childForFieldName("left");
+  if (left?.type !== "identifier") return false;
+  const closer = new RegExp(`^${left.text}\\s*\\.\\s*(close|dispose)$`);
+  return factsOf(mod.moduleScope).calls.some((c) => c.node.startIndex > binding.endIndex && closer.test(c.node.childForFieldName("function")?.text ?? ""));
+}
+
 function bindingOf(call: Node): Node | null {
   let outermostAssign: Node | null = null;
   for (let p = call.parent; p; p = p.parent) {

@@ -142,19 +142,26 @@ export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
   return answer;
 }
 
+/**
+ * Whether a module's text defines an app, router or route, or starts a server or bot: what it sets up at import
+ * serves every request for as long as the process runs.
+ */
+export function servesRequests(text: string): boolean {
+  if (/\b(FastAPI|APIRouter|Starlette|Flask|Quart|Sanic|Litestar)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return true;
+  // A module that starts a server (`uvicorn.run(...)`, NiceGUI's `ui.run()`, aiohttp's `web.run_app(...)`, a Gradio
+  // app's `.launch()`, Chainlit's `run_chainlit(__file__)`) or is a Chainlit app (`@cl.on_message`).
+  if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(|\brun_chainlit\(|@\s*(cl|chainlit)\.on_(message|chat_start)\b/.test(text)) return true;
+  // So does a bot that answers every user's events until stopped: Slack Bolt's `SocketModeHandler(app).start()`,
+  // python-telegram-bot's `run_polling()`/`run_webhook()`, aiogram's `start_polling(...)`.
+  if (/\bSocketModeHandler\s*\(|\.(run_polling|run_webhook|start_polling)\s*\(/.test(text)) return true;
+  return /\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text);
+}
+
 const SCRIPT_CALL = /^(sys\.exit|exit|quit|(asyncio|anyio|trio|uvloop)\.run)$/;
 
 function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
-  if (/\b(FastAPI|APIRouter|Starlette|Flask|Quart|Sanic|Litestar)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return false;
-  // A module that starts a server (`uvicorn.run(...)`, NiceGUI's `ui.run()`, aiohttp's `web.run_app(...)`, a Gradio
-  // app's `.launch()`, Chainlit's `run_chainlit(__file__)`) or is a Chainlit app (`@cl.on_message`) serves requests
-  // for as long as it runs: its globals are shared by all of them.
-  if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(|\brun_chainlit\(|@\s*(cl|chainlit)\.on_(message|chat_start)\b/.test(text)) return false;
-  // So does a bot that answers every user's events until stopped: Slack Bolt's `SocketModeHandler(app).start()`,
-  // python-telegram-bot's `run_polling()`/`run_webhook()`, aiogram's `start_polling(...)`.
-  if (/\bSocketModeHandler\s*\(|\.(run_polling|run_webhook|start_polling)\s*\(/.test(text)) return false;
-  if (/\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text)) return false;
+  if (servesRequests(text)) return false;
   const parts = mod.file.path.split("/");
   const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin" || p === "hack");
   const saysScript =

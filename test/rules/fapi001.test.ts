@@ -106,13 +106,21 @@ describe("FAPI001 global-state across files", () => {
   it("counts a loop inside a module-level try or with block as a batch job", async () => {
     const migrate =
       "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\n\ndef copy(table):\n    conn.execute(f'SELECT * FROM {table}')\n\n\ntry:\n    for table in ['a', 'b']:\n        copy(table)\nfinally:\n    conn.close()\n";
-    const wrapped = "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\ntry:\n    setup()\nfinally:\n    conn.close()\n";
+    const wrapped = "import sqlite3\n\nconn = sqlite3.connect('meta.db')\n\ntry:\n    setup()\nfinally:\n    log('ready')\n";
     const withBlock = "import sqlite3\n\nconn = sqlite3.connect('rows.db')\n\nwith open('rows.txt') as rows:\n    for row in rows:\n        conn.execute('INSERT INTO rows VALUES (?)', (row,))\n";
     const result = await scanFiles(
       { "docker/examples/migrate_meta.py": migrate, "jobs/dedupe_rows.py": withBlock, "app/db.py": wrapped },
       { select: ["FAPI001"] },
     );
     expect(places(result)).toEqual(["app/db.py:3 FAPI001"]);
+  });
+
+  it("spares a connection the module closes itself at import, unless it serves requests first", async () => {
+    const job = "import psycopg2\n\nconn = psycopg2.connect('dbname=postgres')\ncur = conn.cursor()\ncur.execute('DROP DATABASE app')\ncur.close()\nconn.close()\n";
+    const server = "import sqlite3\nimport uvicorn\nfrom app.main import app\n\nconn = sqlite3.connect('app.db')\ntry:\n    uvicorn.run(app)\nfinally:\n    conn.close()\n";
+    const closedInFunction = "import sqlite3\n\nconn = sqlite3.connect('app.db')\n\n\ndef shutdown():\n    conn.close()\n";
+    const result = await scanFiles({ "reset_db.py": job, "serve.py": server, "app/db.py": closedInFunction }, { select: ["FAPI001"] });
+    expect(places(result)).toEqual(["app/db.py:3 FAPI001", "serve.py:5 FAPI001"]);
   });
 
   it("names the function and the globals in its messages, on one line", async () => {
