@@ -133,8 +133,9 @@ export function namesItself(name: string, literal: Node): boolean {
   if (words.length > 1 && value === last && !/^(pas+wo?r?d|passphrase|pwd)$/.test(value)) return true;
   // Several words, each a word of the name: `_AUTH_ERROR_INVALID_API_KEY = "invalid api key"`,
   // `AWS_ACCESS_KEY_ID_KWARG = "aws_access_key_id"`.
+  // Not when a placeholder word says it is a value that ships (`_DEV_ADMIN_SECRET_KEY = "dev-admin-secret-key"`).
   const valueWords = value.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
-  if (valueWords.length > 1 && valueWords.every((w) => words.includes(w))) return true;
+  if (valueWords.length > 1 && valueWords.every((w) => words.includes(w)) && !valueWords.some((w) => PLACEHOLDER_WORDS.has(w))) return true;
   // The same words in camelCase or PascalCase: `WaitForTaskToken = "waitForTaskToken"`, `PROP_API_KEY_SOURCE =
   // "apiKeySource"`, `_USER_API_KEY = "UserApiKey"` (a type's name).
   const camel = /^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(lit.value.trim()) ? normalizeName(lit.value.trim()).split("_") : [];
