@@ -407,13 +407,17 @@ export class ProjectIndex {
     if (!factory || factory.isAsync) return null;
     let memo = this.factoryMemo.get(factory);
     if (memo === undefined) {
+      // null while it is worked out: a factory that returns itself ends there.
       this.factoryMemo.set(factory, null);
+      const cutoffs = this.cutoffs;
       memo = null;
       for (const fact of factsOf(factory.scope).returns) {
         memo = this.dependencyMarker(factory.module, fact.node.namedChild(0), depth + 1);
         if (memo) break;
       }
-      this.factoryMemo.set(factory, memo);
+      // A "no" reached by stopping at the depth limit holds only for this depth: a shallower call may find the Depends.
+      if (memo || this.cutoffs === cutoffs) this.factoryMemo.set(factory, memo);
+      else this.factoryMemo.delete(factory);
     }
     return memo;
   }

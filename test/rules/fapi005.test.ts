@@ -2,6 +2,37 @@ import { describe, expect, it } from "vitest";
 import { places, scanFiles } from "./helpers.js";
 
 describe("FAPI005 across files", () => {
+  it("judges a dependency factory the same whether a deeper chain reached it first or not", async () => {
+    // f0() -> f1() -> ... -> f13() -> Depends(checker): too deep to follow from f0, but f6() is close enough. Asking
+    // about f0 first must not leave f6 marked "returns no Depends".
+    const factories = Array.from({ length: 14 }, (_, i) =>
+      i < 13 ? `def f${i}():\n    return f${i + 1}()\n` : `def f${i}():\n    return Depends(checker)\n`,
+    );
+    const source = [
+      "from fastapi import APIRouter, Depends, HTTPException",
+      "",
+      "def checker():",
+      "    return None",
+      "",
+      ...factories,
+      "router = APIRouter()",
+      "",
+      '@router.get("/deep")',
+      "async def deep(user=f0()):",
+      "    if user is None:",
+      "        raise HTTPException(status_code=400)",
+      "",
+      '@router.get("/near")',
+      "async def near(user=f6()):",
+      "    if user is None:",
+      "        raise HTTPException(status_code=400)",
+      "",
+    ].join("\n");
+    const result = await scanFiles({ "app/routes.py": source }, { select: ["FAPI005"] });
+    const deepIf = source.split("\n").indexOf("async def deep(user=f0()):") + 2;
+    expect(places(result)).toEqual([`app/routes.py:${deepIf} FAPI005`]);
+  });
+
   it("treats parameters filled through an imported Annotated alias as dependencies, not request input", async () => {
     const result = await scanFiles(
       {
