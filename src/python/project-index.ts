@@ -484,8 +484,10 @@ export class ProjectIndex {
   parameterTag(fn: FunctionInfo, param: ParamInfo, depth = 0): ValueTag | null {
     const memo = this.paramTagMemo.get(param);
     if (memo !== undefined) return memo;
+    const cutoffs = this.cutoffs;
     const tag = this.computeParameterTag(fn, param, depth);
-    this.paramTagMemo.set(param, tag);
+    // Kept only when no depth cutoff shaped it: asked from closer, the answer may differ.
+    if (this.cutoffs === cutoffs) this.paramTagMemo.set(param, tag);
     return tag;
   }
 
@@ -642,6 +644,7 @@ export class ProjectIndex {
     if (this.stateTagMemo.has(key)) return this.stateTagMemo.get(key)!;
     if (this.tooDeep(depth)) return null;
     this.stateTagMemo.set(key, null);
+    const cutoffs = this.cutoffs;
     const assigned = new RegExp(`\\.\\s*state\\s*\\.\\s*${name}\\s*(?::[^=\\n]*)?=(?!=)`, "g");
     const tags = new Set<ValueTag | null>();
     for (const mod of this.modules) {
@@ -659,7 +662,9 @@ export class ProjectIndex {
       }
     }
     const tag = tags.size === 1 ? [...tags][0]! : null;
-    this.stateTagMemo.set(key, tag);
+    // Kept only when no depth cutoff shaped it (the null above only stops a cycle while this runs).
+    if (this.cutoffs === cutoffs) this.stateTagMemo.set(key, tag);
+    else this.stateTagMemo.delete(key);
     return tag;
   }
 
@@ -677,8 +682,11 @@ export class ProjectIndex {
     if (byName.has(name)) return byName.get(name)!;
     if (this.tooDeep(depth)) return null;
     byName.set(name, null);
+    const cutoffs = this.cutoffs;
     const tag = this.computeAttributeTag(cls, name, depth);
-    byName.set(name, tag);
+    // Kept only when no depth cutoff shaped it (the null above only stops a cycle while this runs).
+    if (this.cutoffs === cutoffs) byName.set(name, tag);
+    else byName.delete(name);
     return tag;
   }
 

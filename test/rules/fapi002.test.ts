@@ -2,6 +2,21 @@ import { describe, expect, it } from "vitest";
 import { places, scanFiles } from "./helpers.js";
 
 describe("FAPI002 sessions from a library global", () => {
+  it("finds a session inherited over several classes, whichever class of the chain the scan reads first", async () => {
+    // C0 -> C1 -> ... -> C13, which declares the sync session: too far to follow from C0, not from C6. The depth limit
+    // that stops C0 must not leave the classes it passed through marked "no session" for the scan of C6..C12.
+    const classes = Array.from({ length: 14 }, (_, i) =>
+      i < 13 ? `class C${i}(C${i + 1}):\n    async def run(self):\n        return self.session.execute("SELECT 1")\n` : `class C${i}:\n    session: Session\n`,
+    );
+    for (const order of [classes, [...classes].reverse()]) {
+      const source = ["from sqlalchemy.orm import Session", "", ...order].join("\n");
+      const lines = source.split("\n");
+      const result = await scanFiles({ "app/repos.py": source }, { select: ["FAPI002"] });
+      const flagged = new Set(result.findings.map((f) => lines.slice(0, f.line).reverse().find((l) => l.startsWith("class "))));
+      for (let i = 6; i <= 12; i++) expect(flagged.has(`class C${i}(C${i + 1}):`)).toBe(true);
+    }
+  });
+
   it("finds FastAPI-SQLAlchemy's db.session in a project that imports no SQLAlchemy session itself", async () => {
     const result = await scanFiles(
       {
