@@ -24,6 +24,17 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   ".ipynb_checkpoints",
 ]);
 
+/**
+ * Folders a scan never enters below the folder it was given: those above, and every hidden folder (`.github`,
+ * `.claude`, `.agents`, `.devcontainer`, `.idea`...) but `.docker`. Hidden folders hold tool settings, CI scripts,
+ * editor and coding-agent skills with their examples (often the same example copied for several agents) and
+ * dev-container images, never the application: their code is not the app's, and a dev container's Dockerfile is not
+ * the image that ships. `.docker/Dockerfile` is: some projects keep their Docker files there.
+ */
+export function isSkippedDir(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || (name.startsWith(".") && name !== "." && name !== ".." && name !== ".docker");
+}
+
 /** A file in a folder that marks it as a virtualenv, whatever the folder is called. */
 export const VENV_MARKER = "pyvenv.cfg";
 

@@ -3,7 +3,7 @@ import { readdir, realpath, stat, lstat } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { UserError } from "../core/errors.js";
-import { classifyFile, SKIPPED_DIRS, VENV_MARKER, type FileKind } from "./classify.js";
+import { classifyFile, isSkippedDir, VENV_MARKER, type FileKind } from "./classify.js";
 import { GitIgnoreSet } from "./gitignore.js";
 import { readTextFile } from "./read-file.js";
 import { isWithin, type AccessPolicy } from "./roots.js";
@@ -166,11 +166,11 @@ export async function walkFolder(rootReal: string, opts: WalkOptions): Promise<W
       const isLink = entry.isSymbolicLink();
       // Cheap name checks first, so symlinks in skipped places are never resolved.
       if (!isLink && entry.isFile() && classifyFile(entry.name) === null) continue;
-      if (entry.isDirectory() && SKIPPED_DIRS.has(entry.name)) continue;
+      if (entry.isDirectory() && isSkippedDir(entry.name)) continue;
       const { type, real: childReal } = await entryType(entry, path.join(real, entry.name));
 
       if (type === "dir") {
-        if (SKIPPED_DIRS.has(entry.name) || excluded(gitignore, extra, childRel, true)) continue;
+        if (isSkippedDir(entry.name) || excluded(gitignore, extra, childRel, true)) continue;
         if (isLink) {
           if (!policy.contains(childReal)) {
             skipped.push({ file: childRel, reason: OUTSIDE_ROOTS_REASON });

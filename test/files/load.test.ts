@@ -200,6 +200,12 @@ describe("a path to a file", () => {
 });
 
 describe("a path to a folder", () => {
+  it("reads a hidden folder the user names, though it skips hidden folders below the one given", async () => {
+    const { policy } = await project({ ".github": { scripts: { "release.py": "", ".cache": { "x.py": "" } } } });
+    const loaded = await loadProject({ path: ".github" }, policy);
+    expect(paths(loaded).python).toEqual(["scripts/release.py"]);
+  });
+
   it("reads .py files and the files the audit reads, skipping the skip list", async () => {
     const { dir, policy } = await project({
       app: { "main.py": "", "__init__.py": "", "types.pyi": "", "data.csv": "" },
@@ -238,12 +244,20 @@ describe("a path to a folder", () => {
       notebooks: { ".ipynb_checkpoints": { "x.py": "" } },
       env3: { "pyvenv.cfg": "home = /usr/bin\n", lib: { "x.py": "" } },
       tools: { "script.py": "" },
+      // Hidden folders: CI scripts, coding-agent skills and their examples, a dev container's image.
+      ".github": { scripts: { "release.py": "" } },
+      ".claude": { skills: { sdk: { examples: { "auth.py": "" } } } },
+      ".devcontainer": { Dockerfile: "" },
+      app2: { ".agents": { "x.py": "" } },
+      // ...but where some projects keep the Dockerfile that ships.
+      ".docker": { Dockerfile: "" },
     });
     const loaded = await loadProject({ path: "." }, policy);
     expect(loaded.root).toBe(dir);
     expect(paths(loaded)).toEqual({
       python: ["app/__init__.py", "app/main.py", "tools/script.py"],
       other: [
+        ".docker/Dockerfile",
         "Containerfile",
         "Dockerfile",
         "Dockerfile.prod",
