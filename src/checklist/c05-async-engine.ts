@@ -25,6 +25,22 @@ const SYNC_ENGINES = new Set([
   "sqlmodel.engine.create.create_engine",
 ]);
 const NULL_POOL = /(^|\.)NullPool$/;
+/**
+ * Libraries that build the engine from a config object: Advanced Alchemy's `SQLAlchemyAsyncConfig(...)` and
+ * `SQLAlchemySyncConfig(...)`, and sqlalchemy-bind-manager's `SQLAlchemyConfig(engine_url=..., async_engine=True)`
+ * (sync unless `async_engine=True`).
+ */
+const ADVANCED_ALCHEMY = /^advanced_alchemy(\.\w+)*\.SQLAlchemy(Async|Sync)Config$/;
+const BIND_MANAGER = /^sqlalchemy_bind_manager(\.\w+)*\.SQLAlchemyConfig$/;
+
+/** Whether a call builds an engine through a library's config: "async", "sync", or null when it does not. */
+function libraryEngine(c: CallSite): "async" | "sync" | null {
+  if (c.q === null) return null;
+  const aa = ADVANCED_ALCHEMY.exec(c.q);
+  if (aa) return aa[2] === "Async" ? "async" : "sync";
+  if (!BIND_MANAGER.test(c.q)) return null;
+  return callArguments(c.call).keywords.get("async_engine")?.text === "True" ? "async" : "sync";
+}
 /** `AsyncEngine(create_engine(url))`: SQLModel's older docs wrap a sync-built engine for an async driver. */
 const ASYNC_ENGINE_WRAPPER = /^(sqlalchemy|sqlmodel)\.ext\.asyncio(\.\w+)*\.AsyncEngine$/;
 
@@ -38,7 +54,8 @@ const ASYNC_ENGINE_WRAPPER = /^(sqlalchemy|sqlmodel)\.ext\.asyncio(\.\w+)*\.Asyn
  * them (agenta's `migrations/core/data_migrations/*.py`, which the revisions call), command-line scripts (as FAPI001
  * and C09 define them: polar's `scripts/db.py` creates and drops the database), documentation, seeds and fixtures
  * (the folders FAPI003 treats as sample data); `AsyncEngine(create_engine(url))` (SQLModel's older async
- * recipe) is an async engine, and the `create_engine` it wraps is not a sync one.
+ * recipe) is an async engine, and the `create_engine` it wraps is not a sync one; so is an engine a library builds
+ * from its config (`libraryEngine`).
  */
 /**
  * Project subclasses of SQLAlchemy's `AsyncEngine` (backend.ai's `ExtendedAsyncSAEngine(SAEngine)`), through project
@@ -111,8 +128,16 @@ export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
   };
   const wrappers = facts.calls.filter((c) => isWrapper(c) && inApp(c));
   const wrapped = new Set(wrappers.flatMap((c) => callArguments(c.call).positional.flatMap((a) => wrappedEngine(c, a))));
-  const asyncEngines = [...facts.callsTo(ASYNC_ENGINES).filter(inApp), ...wrappers.filter((c) => callArguments(c.call).positional.length > 0)];
-  const syncEngines = facts.callsTo(SYNC_ENGINES).filter((c) => inApp(c) && !wrapped.has(c.call.id));
+  const libraryConfigs = facts.calls.filter((c) => c.q !== null && /SQLAlchemy\w*Config$/.test(c.q) && inApp(c));
+  const asyncEngines = [
+    ...facts.callsTo(ASYNC_ENGINES).filter(inApp),
+    ...wrappers.filter((c) => callArguments(c.call).positional.length > 0),
+    ...libraryConfigs.filter((c) => libraryEngine(c) === "async"),
+  ];
+  const syncEngines = [
+    ...facts.callsTo(SYNC_ENGINES).filter((c) => inApp(c) && !wrapped.has(c.call.id)),
+    ...libraryConfigs.filter((c) => libraryEngine(c) === "sync"),
+  ];
   // Only files that mention NullPool can pass it: skips walking every call's arguments.
   const mentions = new Set(facts.index.modules.filter((m) => m.file.content.includes("NullPool")));
   const nullPools = facts.calls.filter((c) => mentions.has(c.module) && inApp(c)).flatMap((c) => {

@@ -182,6 +182,48 @@ describe("C05 async engine", () => {
     ]);
   });
 
+  it("counts engines that Advanced Alchemy and sqlalchemy-bind-manager build from their configs", async () => {
+    const boundAsync = item(
+      await auditFiles({
+        "app/models.py": "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n    pass\n",
+        "app/config.py": [
+          "from pydantic_settings import BaseSettings",
+          "from sqlalchemy_bind_manager import SQLAlchemyConfig",
+          "",
+          "",
+          "class Settings(BaseSettings):",
+          '    SQLALCHEMY_CONFIG: dict = dict(default=SQLAlchemyConfig(engine_url="mysql+asyncmy://db/app", async_engine=True))',
+          "",
+        ].join("\n"),
+      }),
+      "C05",
+    );
+    expect(lines(boundAsync)).toEqual(["pass", "app/models.py:1 uses SQL: imports sqlalchemy", "app/config.py:6 async engine: `SQLAlchemyConfig(...)`"]);
+    const mixed = item(
+      await auditFiles({
+        "app/db.py": [
+          "from advanced_alchemy.extensions.fastapi import SQLAlchemyAsyncConfig, SQLAlchemySyncConfig",
+          "from sqlalchemy_bind_manager import SQLAlchemyConfig",
+          "",
+          'api = SQLAlchemyAsyncConfig(connection_string="postgresql+asyncpg://db/app")',
+          'reports = SQLAlchemySyncConfig(connection_string="postgresql://db/app")',
+          'legacy = SQLAlchemyConfig(engine_url="sqlite:///app.db")',
+          "",
+        ].join("\n"),
+        "app/models.py": "import sqlalchemy\n",
+      }),
+      "C05",
+    );
+    expect(lines(mixed)).toEqual([
+      "fail",
+      "app/models.py:1 uses SQL: imports sqlalchemy",
+      "app/db.py:4 async engine: `SQLAlchemyAsyncConfig(...)`",
+      "2 sync engines outside tests and Alembic: app/db.py:5, app/db.py:6",
+      "app/db.py:5 sync `SQLAlchemySyncConfig(...)`",
+      "app/db.py:6 sync `SQLAlchemyConfig(...)`",
+    ]);
+  });
+
   it("counts a project AsyncEngine subclass built around a sync engine as an async engine", async () => {
     const c05 = item(
       await auditFiles({
