@@ -131,6 +131,9 @@ export function namesItself(name: string, literal: Node): boolean {
   const last = words[words.length - 1];
   const value = lit.value.trim().toLowerCase();
   if (words.length > 1 && value === last && !/^(pas+wo?r?d|passphrase|pwd)$/.test(value)) return true;
+  // `TOKEN = "token"` alone is a label too (a cache-key prefix, a field's name): "token" names far more than
+  // credentials. `SECRET = "secret"` and `PASSWORD = "password"` stay findings: weak values that ship.
+  if (words.length === 1 && value === "token" && last === "token") return true;
   // Several words, each a word of the name: `_AUTH_ERROR_INVALID_API_KEY = "invalid api key"`,
   // `AWS_ACCESS_KEY_ID_KWARG = "aws_access_key_id"`.
   // Not when a placeholder word says it is a value that ships (`_DEV_ADMIN_SECRET_KEY = "dev-admin-secret-key"`).
@@ -258,11 +261,14 @@ function isFileOrPath(value: string): boolean {
 }
 
 /**
- * A key in a colon-separated namespace (`TOKEN_INDEX_KEY = "auth:token:index"`): where tokens are kept in Redis. At
- * least three lower-case segments, so `"user:pass"` credentials still fire.
+ * A key in a colon- or dot-separated namespace (`TOKEN_INDEX_KEY = "auth:token:index"`): where tokens are kept in
+ * Redis, or a dotted name. At least three lower-case segments, so `"user:pass"` credentials still fire.
  */
 function isStorageKey(value: string): boolean {
-  return /^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*){2,}:?$/.test(value);
+  if (!/^[a-z][a-z0-9_-]*([:.][a-z][a-z0-9_-]*){2,}:?$/.test(value)) return false;
+  // Dotted names too (`SPAN_TOKEN = "middleware.auth.token"`, a tracing span), unless a placeholder word says the
+  // value ships (`"your.jwt.secret"`).
+  return !value.split(/[:._-]/).some((w) => PLACEHOLDER_WORDS.has(w));
 }
 
 /** A SQL statement (`SQL_LOCK_REFRESH_TOKEN_BY_HASH = """SELECT ... FOR UPDATE"""`): a query about tokens. */
