@@ -350,10 +350,6 @@ function opensSession(index: ProjectIndex, mod: ModuleInfo, scope: Scope, call: 
 }
 
 /**
- * The module-level binding that keeps the call's result: the assignment statement, or the parameter whose
- * default it is. A bare expression or a `with` block does not keep a session around.
- */
-/**
  * Whether the module's own top-level code closes what an assignment bound (`conn = psycopg2.connect(...)`, some
  * statements, then `conn.close()`): a job that runs once on import, and the connection is gone before any request.
  * Not when the module serves requests in between (`try: uvicorn.run(app) finally: conn.close()`).
@@ -366,6 +362,10 @@ function closedAtImport(mod: ModuleInfo, binding: Node): boolean {
   return factsOf(mod.moduleScope).calls.some((c) => c.node.startIndex > binding.endIndex && closer.test(c.node.childForFieldName("function")?.text ?? ""));
 }
 
+/**
+ * The module-level binding that keeps the call's result: the assignment statement, or the parameter whose
+ * default it is. A bare expression or a `with` block does not keep a session around.
+ */
 function bindingOf(call: Node): Node | null {
   let outermostAssign: Node | null = null;
   for (let p = call.parent; p; p = p.parent) {
