@@ -405,21 +405,19 @@ export class ProjectIndex {
     if (n.type !== "call") return null;
     const factory = this.functionFor(mod, n.childForFieldName("function"));
     if (!factory || factory.isAsync) return null;
-    let memo = this.factoryMemo.get(factory);
-    if (memo === undefined) {
-      // null while it is worked out: a factory that returns itself ends there.
-      this.factoryMemo.set(factory, null);
-      const cutoffs = this.cutoffs;
-      memo = null;
-      for (const fact of factsOf(factory.scope).returns) {
-        memo = this.dependencyMarker(factory.module, fact.node.namedChild(0), depth + 1);
-        if (memo) break;
-      }
-      // A "no" reached by stopping at the depth limit holds only for this depth: a shallower call may find the Depends.
-      if (memo || this.cutoffs === cutoffs) this.factoryMemo.set(factory, memo);
-      else this.factoryMemo.delete(factory);
-    }
-    return memo;
+    // A factory that returns itself ends at the cycle guard.
+    return this.memoised(
+      this.factoryMemo,
+      factory,
+      () => {
+        for (const fact of factsOf(factory.scope).returns) {
+          const found = this.dependencyMarker(factory.module, fact.node.namedChild(0), depth + 1);
+          if (found) return found;
+        }
+        return null;
+      },
+      { cycles: true, keepFound: true },
+    );
   }
 
   /**
@@ -482,13 +480,7 @@ export class ProjectIndex {
 
   /** What a parameter holds: from its annotation, else from what its `Depends` target returns or yields. */
   parameterTag(fn: FunctionInfo, param: ParamInfo, depth = 0): ValueTag | null {
-    const memo = this.paramTagMemo.get(param);
-    if (memo !== undefined) return memo;
-    const cutoffs = this.cutoffs;
-    const tag = this.computeParameterTag(fn, param, depth);
-    // Kept only when no depth cutoff shaped it: asked from closer, the answer may differ.
-    if (this.cutoffs === cutoffs) this.paramTagMemo.set(param, tag);
-    return tag;
+    return this.memoised(this.paramTagMemo, param, () => this.computeParameterTag(fn, param, depth));
   }
 
   private computeParameterTag(fn: FunctionInfo, param: ParamInfo, depth: number): ValueTag | null {
@@ -565,6 +557,22 @@ export class ProjectIndex {
   }
 
   /**
+   * `memo`'s answer for `key`, else `compute()`'s, remembered only when no depth cutoff shaped it: asked from closer,
+   * the answer may differ. With `cycles`, null stands in while the answer is worked out, so a lookup that comes back
+   * to the same key ends there. With `keepFound`, a non-null answer is kept even so (a `Depends` found is found).
+   */
+  private memoised<K, V>(memo: Map<K, V | null>, key: K, compute: () => V | null, opts: { cycles?: boolean; keepFound?: boolean } = {}): V | null {
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    if (opts.cycles) memo.set(key, null);
+    const cutoffs = this.cutoffs;
+    const answer = compute();
+    if (this.cutoffs === cutoffs || (opts.keepFound && answer !== null)) memo.set(key, answer);
+    else memo.delete(key);
+    return answer;
+  }
+
+  /**
    * What an expression evaluates to, as far as the rules care: a sync session, a requests.Session, ... Memoised by
    * scope and node: the rules ask again for every use of a local (`repo = Repo(db)`, then `repo.x()` ten times).
    */
@@ -572,12 +580,7 @@ export class ProjectIndex {
     if (!expr || this.tooDeep(depth)) return null;
     let byNode = this.valueTagMemo.get(scope);
     if (!byNode) this.valueTagMemo.set(scope, (byNode = new Map()));
-    const known = byNode.get(expr.id);
-    if (known !== undefined) return known;
-    const cutoffs = this.cutoffs;
-    const tag = this.computeValueTag(mod, scope, expr, depth);
-    if (this.cutoffs === cutoffs) byNode.set(expr.id, tag);
-    return tag;
+    return this.memoised(byNode, expr.id, () => this.computeValueTag(mod, scope, expr, depth));
   }
 
   private computeValueTag(mod: ModuleInfo, scope: Scope, expr: Node, depth: number): ValueTag | null {
@@ -643,8 +646,10 @@ export class ProjectIndex {
     const key = `${owner}:${name}`;
     if (this.stateTagMemo.has(key)) return this.stateTagMemo.get(key)!;
     if (this.tooDeep(depth)) return null;
-    this.stateTagMemo.set(key, null);
-    const cutoffs = this.cutoffs;
+    return this.memoised(this.stateTagMemo, key, () => this.computeStateTag(owner, name, depth), { cycles: true });
+  }
+
+  private computeStateTag(owner: "request" | "app", name: string, depth: number): ValueTag | null {
     const assigned = new RegExp(`\\.\\s*state\\s*\\.\\s*${name}\\s*(?::[^=\\n]*)?=(?!=)`, "g");
     const tags = new Set<ValueTag | null>();
     for (const mod of this.modules) {
@@ -661,11 +666,7 @@ export class ProjectIndex {
         tags.add(this.valueTag(mod, fact.scope, value, depth + 1));
       }
     }
-    const tag = tags.size === 1 ? [...tags][0]! : null;
-    // Kept only when no depth cutoff shaped it (the null above only stops a cycle while this runs).
-    if (this.cutoffs === cutoffs) this.stateTagMemo.set(key, tag);
-    else this.stateTagMemo.delete(key);
-    return tag;
+    return tags.size === 1 ? [...tags][0]! : null;
   }
 
   /**
@@ -681,13 +682,7 @@ export class ProjectIndex {
     if (!byName) this.attrTagMemo.set(cls, (byName = new Map()));
     if (byName.has(name)) return byName.get(name)!;
     if (this.tooDeep(depth)) return null;
-    byName.set(name, null);
-    const cutoffs = this.cutoffs;
-    const tag = this.computeAttributeTag(cls, name, depth);
-    // Kept only when no depth cutoff shaped it (the null above only stops a cycle while this runs).
-    if (this.cutoffs === cutoffs) byName.set(name, tag);
-    else byName.delete(name);
-    return tag;
+    return this.memoised(byName, name, () => this.computeAttributeTag(cls, name, depth), { cycles: true });
   }
 
   private computeAttributeTag(cls: ClassInfo, name: string, depth: number): ValueTag | null {
@@ -919,19 +914,13 @@ export class ProjectIndex {
   private moduleNameTag(mod: ModuleInfo, name: string, depth: number): ValueTag | null {
     let byName = this.moduleNameTagMemo.get(mod);
     if (!byName) this.moduleNameTagMemo.set(mod, (byName = new Map()));
-    const known = byName.get(name);
-    if (known !== undefined) return known;
-    const cutoffs = this.cutoffs;
-    let tag: ValueTag | null = null;
-    // At module level the last binding counts wherever the name is read (functions run after the module loaded).
-    const local = this.localBinding(mod.moduleScope, name, 0);
-    if (local !== undefined) tag = local ? this.valueTag(mod, mod.moduleScope, local, depth + 1) : null;
-    else {
+    return this.memoised(byName, name, () => {
+      // At module level the last binding counts wherever the name is read (functions run after the module loaded).
+      const local = this.localBinding(mod.moduleScope, name, 0);
+      if (local !== undefined) return local ? this.valueTag(mod, mod.moduleScope, local, depth + 1) : null;
       const r = this.resolveSymbol(this.qualifyName(mod, name) ?? "", mod);
-      if (r?.def.kind === "value" && r.module !== mod) tag = this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1);
-    }
-    if (this.cutoffs === cutoffs) byName.set(name, tag);
-    return tag;
+      return r?.def.kind === "value" && r.module !== mod ? this.valueTag(r.module, r.module.moduleScope, r.def.value, depth + 1) : null;
+    });
   }
 
   /**
