@@ -62,6 +62,9 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // Why a token was revoked, which words mark secrets in logs (`token_revoked_reason = "replay_detected"`,
     // `log_config_secret_patterns = "password,token,secret"`).
     "|reason|cause|patterns" +
+    // What is wrong with a token, and the queue or topic messages about a password go to (`if filters.token_issue ==
+    // "expired"`, `KAFKA_PASSWORD_RESET_TOPIC = "password-reset-requests"`).
+    "|issue|issues|problem|state|topic|topics|queue|channel" +
     // Keys of messages about a secret (`PASSWORD_TOO_SHORT`, `PASSWORD_MISMATCH`, `API_KEY_REQUIRED`).
     "|too_short|too_long|too_weak|mismatch|incorrect|wrong|required|not_found)$",
 );
@@ -185,7 +188,8 @@ export function namesAField(literal: Node): boolean {
   return words.some((w) => CREDENTIAL_WORDS.has(w)) && !words.some((w) => PLACEHOLDER_WORDS.has(w));
 }
 
-const CREDENTIAL_WORDS = new Set(["password", "passwd", "pwd", "passphrase", "secret", "token", "key", "apikey", "credential", "credentials", "auth"]);
+// Plurals too: `token_key = "fastapi_tokens"` names where many tokens are kept.
+const CREDENTIAL_WORDS = new Set(["password", "passwords", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "key", "keys", "apikey", "credential", "credentials", "auth"]);
 const PLACEHOLDER_WORDS = new Set([
   "your", "my", "our", "here", "change", "changeme", "changethis", "replace", "dummy", "example", "sample", "test", "fake", "default",
   "insecure", "dev", "local", "super", "top", "very", "strong", "random", "mock", "demo", "temp", "placeholder", "this", "me", "foo", "bar",
@@ -261,19 +265,24 @@ function isFileOrPath(value: string): boolean {
 }
 
 /**
- * A key in a colon- or dot-separated namespace (`TOKEN_INDEX_KEY = "auth:token:index"`): where tokens are kept in
- * Redis, or a dotted name. At least three lower-case segments, so `"user:pass"` credentials still fire.
+ * A key in a colon-, dot- or slash-separated namespace (`TOKEN_INDEX_KEY = "auth:token:index"`): where tokens are
+ * kept in Redis, a dotted name, or the name of a secret in a secret store (`EMAIL_SECRET = "acme/mailer/token"`, an
+ * AWS Secrets Manager or Vault path). At least three lower-case segments, so `"user:pass"` credentials still fire.
  */
 function isStorageKey(value: string): boolean {
-  if (!/^[a-z][a-z0-9_-]*([:.][a-z][a-z0-9_-]*){2,}:?$/.test(value)) return false;
+  if (!/^[a-z][a-z0-9_-]*([:./][a-z][a-z0-9_-]*){2,}:?$/.test(value)) return false;
   // Dotted names too (`SPAN_TOKEN = "middleware.auth.token"`, a tracing span), unless a placeholder word says the
   // value ships (`"your.jwt.secret"`).
   return !value.split(/[:._-]/).some((w) => PLACEHOLDER_WORDS.has(w));
 }
 
-/** A SQL statement (`SQL_LOCK_REFRESH_TOKEN_BY_HASH = """SELECT ... FOR UPDATE"""`): a query about tokens. */
+/**
+ * A SQL statement (`SQL_LOCK_REFRESH_TOKEN_BY_HASH = """SELECT ... FOR UPDATE"""`): a query about tokens. Leading
+ * comments are skipped: sqlc and aiosql name each query in one (`-- name: create_password_reset_request :one`).
+ */
 function isSqlStatement(value: string): boolean {
-  return /^(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|WITH|CREATE|ALTER|DROP)\s[\s\S]*\s(FROM|INTO|SET|TABLE|WHERE|AS)\s/i.test(value);
+  const sql = value.replace(/^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))+\s*/, "");
+  return /^(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|WITH|CREATE|ALTER|DROP)\s[\s\S]*\s(FROM|INTO|SET|TABLE|WHERE|AS|VALUES|RETURNING)\s/i.test(sql);
 }
 
 /** An HTTP header's name (`"X-BackendAI-Storage-Auth-Token"`): where a token is sent, not the token. */
