@@ -4,7 +4,7 @@ import type { ProjectIndex } from "../python/project-index.js";
 import { ANNOTATED } from "../python/names.js";
 import { argument, callArguments, genericParts, isSampleDataPath, stringLiteral, unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { assignedLiterals, credentialLiteral, envRead, isPlaceholderMarker, isSecretName, namesAField, namesItself } from "./fapi003-secrets.js";
+import { assignedLiterals, credentialLiteral, envRead, isPlaceholderMarker, isSecretName, namesAField, namesItself, normalizeName } from "./fapi003-secrets.js";
 
 const JWT_CALLS = new Set([
   "jwt.encode",
@@ -41,7 +41,7 @@ export const fapi003: Rule = {
   docs: {
     what:
       "Flags (1) a non-empty string or bytes literal given to a secret-named target: a variable, attribute, class field (pydantic `Settings` defaults included), keyword argument or parameter default named like `password`, `secret_key`, `api_key`, `client_secret`, `access_token`, `x_token` (case-insensitive, camelCase split), directly or as `SecretStr(...)`, a `Field(default=...)`/`Query(...)`/`Header(...)` default, the fallback of `os.getenv`/`os.environ.get` or of a Starlette/decouple `config(...)` read, or a branch of `or`/`... if ... else ...`; and a literal secret key passed to `jwt.encode`/`jwt.decode` (reported on the literal); " +
-      "(2) an `==`/`!=` comparison between such a name and a non-empty string literal (reported on the comparison); " +
+      "(2) an `==`/`!=` comparison between such a name and a non-empty string literal (reported on the comparison), except with the very literal (1) reports as assigned to that name somewhere in the project (`if settings.SEED_DEMO_PASSWORD == \"demo-1\": refuse`, a guard against the shipped default, which is already the finding); " +
       "(3) in a route handler's own scope, a read of `request.headers[...]`/`request.headers.get(...)` for an `Authorization`, API-key or token header, or a `Header()` parameter for one (reported on that line); dependencies do not fire here, which is where this belongs. " +
       "Never fires on names ending `_url _uri _endpoint _prefix _algorithm _type _header _name _field _path _expire _expires _minutes` (so `token_type`, `API_KEY_NAME`, `tokenUrl`), on `bearer`/`basic` and JWT algorithm names (`none` included), on empty strings, on f-strings with placeholders, or on values read from the environment without a literal fallback, and never on dict keys (`{\"password\": ...}` is data, not an assignment). " +
       "Decisions: test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`) skips (1) only, as RULES.md says; comparisons inside `assert` statements never fire anywhere (an assertion checks a result, it does not grant access); members of an `Enum` class are labels, not secrets; an environment read whose variable name is secret-like (`os.getenv(\"JWT_SECRET\", \"dev\")`) fires on its fallback whatever it is assigned to; a `Header()` parameter fires when its name matches the pattern or the header it reads (its alias, or its name with `-` for `_`) is an Authorization, API-key or token header; placeholder values such as `\"changethis\"` are findings, because they ship; names that describe a secret rather than hold it are also skipped (suffixes `_hint _method _comment _description _help _label _message _msg _error _regex _pattern _template _line _file _filename _dir _cookie _param _scheme _id _env _env_key _env_var _env_name _var _var_name`: `token_type_hint`, `TOKEN_COMMENT`, `AWS_ACCESS_KEY_ID`, `SECRET_ENV_KEY`; also `_audience _aud _samesite _provider _backend _lifetime _ttl _length _len _size _max_age _age _seconds _hours _days _expiry _expiration _mode _kind _version _domain _issuer _location _secure _httponly _scope _scopes _fmt _format _cache_key _lock_key _redis_key _cookie_key _metadata_key _refresh_key _storage_key _store_key _state_key _field_key _dict_key _config_key _settings_key _placeholder _check _model _driver _adapter _engine`, and `token_key`, the key a token is stored under: `RESET_PASSWORD_TOKEN_AUDIENCE`, `SECRET_PROVIDER`, `COOKIE_REFRESH_TOKEN_KEY`, `GOOGLE_MODEL_FOR_API_KEY_CHECK`), names with `csrf_token` (CSRF tokens are minted per session, a literal there is a field or cookie name), values that spell the name's last word (`PK_TOKEN = \"token\"`, a column name, and `TOKEN = \"token\"` alone; password names excepted), redaction masks (`\"******\"`), key patterns with `{name}` or `%s` placeholders (`\"user:{user_id}:token_version\"`; template-engine `{{ ... }}` values do fire, the rendered project holds a literal), and comparisons of an attribute with an upper-case marker word (`user.password == \"LDAP\"`, a sentinel the app stores itself). (1) also skips sample-data and documentation files: under `docs/`, `doc/`, `documentation/`, `fixtures/`, `factories/`, `seeds/`, `seed/`, `seeders/`, `migrations/` or Alembic `versions/`, and `seed*.py`, `*_seed(s).py`, `*_seeder.py`, `fixtures.py`, `factories.py`. Also skipped: names for a credential's absence (`MISSING_ACCESS_TOKEN`, `INVALID_API_KEY`, any name starting `missing_ no_ null_ none_ invalid_ expired_ revoked_`) and for a value that only plays one (names starting `dummy_ simulated_ mock_`: `_dummy_password`, hashed so that a login for an unknown user takes as long as any other); boolean flags, file names and rate limits as values (`os.getenv(\"PASSWORD_REQUIRE_UPPERCASE\", \"false\")`, `\"ca.crt\"`, `AUTH_PASSWORD_RESET = \"3/minute\"`); assigned values made of lower-case words naming a credential field (`_PASSWORD_KEY = \"imap_password\"`, `\"aws_secret_access_key\"`, `token_key = \"fastapi_tokens\"`) or spelling words of the name (`_AUTH_ERROR_INVALID_API_KEY = \"invalid api key\"`), unless a placeholder word (`your my here change dummy example test fake default super ...`) marks them as a shipped placeholder, and never in a comparison; values that name a secret rather than being one: environment variable names (`\"SHOP_API_SECRET\"`), OAuth labels made only of words such as access/refresh/token/client/secret/post (`\"refresh_token\"`, `\"client_secret_basic\"`), and sentence-case prose (`\"No token found\"`); tokenizer vocabulary and agent stop words (`eos_token`, `DEFAULT_PAD_TOKEN`, `image_token`, `termination_token` names, and markup values `\"</s>\"`, `\"<|endoftext|>\"`, `\"[PAD]\"`); and stand-ins for a key an SDK insists on: values with no letter or digit (`api_key or \"-\"`), one-character values, `\"no-auth\"`/`\"no-key\"`, shortened displays (`\"hf_...\"`) and substitution markers (`\"!UNDERSCORE!\"`, `\"%PASSWORD%\"`) and `\"EMPTY\"`. Also skipped: names for how a secret is hashed, handled, sourced or reported (suffixes `_iterations _rounds _salt _js _css _html _sql _xpath _selector _attribute _rule _filter _handling _status _sentinel _words _redacted _source _expression _arn _last_used _last_rotated _created_at _updated_at _rotated_at _used_at _issued_at _date _time _timestamp _level _created _updated _deleted _changed _event _subtype _class _module _impl`), pagination and version tokens (`next_token`, `continuation_token`, `update_token`), token counts (`max_token`) and Cognito's `token_use`; values that are sentences of three or more words with no placeholder word, regular expressions, upper-case identifiers without a placeholder word (`\"SKYVERN_BITWARDEN_CLIENT_ID\"`), camelCase spellings of the name (`WaitForTaskToken = \"waitForTaskToken\"`), the keys local LLM servers document (`\"lm-studio\"`, `\"ollama\"`, `\"sk-no-key-required\"`), `\"not-set\"`, `\"missing\"`, `\"unknown\"`, `\"N/A\"`, colon-, dot- or slash-separated names of three or more lower-case parts without a placeholder word (`\"auth:token:index\"`, `\"middleware.auth.token\"`, a secret store's `\"acme/mailer/token\"`), SQL statements, also after a leading `--` or `/* */` comment (sqlc's `\"-- name: create_password_reset_request :one\"`), GitHub's `\"x-oauth-basic\"`, `__dunder__` markers and DeepSeek's full-width tokenizer markup; and comparisons with a placeholder (`!= \"PLACEHOLDER\"`, `== \"your-api-key\"`, or a value that says to replace it: `== \"change-me-in-production\"`, `\"...-do-not-use-in-production\"`; they ask whether a key was configured) or of one value with three or more different literals in one scope (a lexer's `token == \"AND\"`/`\"OR\"`/`\"NOT\"`). Subscript targets (`os.environ[\"API_KEY\"] = \"x\"`) and membership tests (`token in VALID_TOKENS`) are not checked. " +
@@ -63,13 +63,17 @@ export const fapi003: Rule = {
       seen.add(node.id);
       hits.push({ module: mod, node, message });
     };
+    // (1) first, in every module: (2) skips a comparison with a default (1) reports where it is assigned.
+    const defaults: Defaults = new Set();
+    const withFacts: [ModuleInfo, ScopeFacts][] = [];
     for (const mod of index.modules) {
       // (1) and (2) need a secret-like name (or a JWT call) in the module's text: most modules have none.
       if (!SECRETISH_TEXT.test(mod.file.content)) continue;
       const facts = factsOfScopes(scopesMatching(mod, SECRETISH_ALL));
-      if (!mod.isTest && !isSampleDataPath(mod.file.path)) hardcodedSecrets(index, mod, facts, add);
-      literalComparisons(mod, facts, add);
+      if (!mod.isTest && !isSampleDataPath(mod.file.path)) hardcodedSecrets(index, mod, facts, add, defaults);
+      withFacts.push([mod, facts]);
     }
+    for (const [mod, facts] of withFacts) literalComparisons(mod, facts, add, defaults);
     for (const route of index.routes()) {
       if (route.kind === "http") manualHeaders(index, route.fn, add);
     }
@@ -79,17 +83,25 @@ export const fapi003: Rule = {
 
 type Add = (mod: ModuleInfo, node: Node, message: string) => void;
 
+/** Secret names with the literal (1) reported as assigned to them: `defaultKey(name, value)`. */
+type Defaults = Set<string>;
+const defaultKey = (name: string, value: string) => `${normalizeName(name)}\0${value}`;
+
 const secretMessage = (name: string) =>
   `Hardcoded secret assigned to \`${name}\`: load it from the environment (pydantic-settings, no literal default)`;
 
 /** (1) Literals given to secret-named variables, fields, keywords and parameters, and literal JWT keys. */
-function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, facts: ScopeFacts, add: Add): void {
+function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, facts: ScopeFacts, add: Add, defaults: Defaults): void {
+  const assigned = (name: string, lit: Node) => {
+    add(mod, lit, secretMessage(name));
+    defaults.add(defaultKey(name, stringLiteral(lit)?.value ?? ""));
+  };
   for (const fact of facts.assignments) {
     if (fact.scope.kind === "class" && fact.scope.cls && isEnumClass(index, fact.scope.cls)) continue;
     for (const [target, value] of pairs(fact.node.childForFieldName("left"), fact.node.childForFieldName("right"))) {
       const name = targetName(target);
       if (!name || !isSecretName(name)) continue;
-      for (const lit of assignedLiterals(index, mod, value)) if (!namesItself(name, lit) && !namesAField(lit)) add(mod, lit, secretMessage(name));
+      for (const lit of assignedLiterals(index, mod, value)) if (!namesItself(name, lit) && !namesAField(lit)) assigned(name, lit);
     }
   }
   for (const fn of mod.functions) {
@@ -121,7 +133,10 @@ function hardcodedSecrets(index: ProjectIndex, mod: ModuleInfo, facts: ScopeFact
     }
     const env = envRead(index, mod, call);
     if (env?.key && isSecretName(env.key)) {
-      for (const lit of assignedLiterals(index, mod, env.fallback)) add(mod, lit, `Hardcoded fallback for secret \`${env.key}\`: fail when it is not set instead`);
+      for (const lit of assignedLiterals(index, mod, env.fallback)) {
+        add(mod, lit, `Hardcoded fallback for secret \`${env.key}\`: fail when it is not set instead`);
+        defaults.add(defaultKey(env.key, stringLiteral(lit)?.value ?? ""));
+      }
     }
   }
 }
@@ -161,8 +176,12 @@ function isEnumClass(index: ProjectIndex, cls: ClassInfo): boolean {
   });
 }
 
-/** (2) `x_token != "fake-super-secret-token"`, `credentials.password == "swordfish"`. */
-function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void {
+/**
+ * (2) `x_token != "fake-super-secret-token"`, `credentials.password == "swordfish"`. Not a comparison of a setting
+ * with the very default (1) reports where the project assigns it (`if settings.SEED_PASSWORD == "demo-1": refuse`):
+ * that guards against the shipped default, and the default is already a finding.
+ */
+function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add, defaults: Defaults): void {
   const found: { cmp: Node; name: string; scope: Scope; subject: string; value: string }[] = [];
   for (const fact of facts.comparisons) {
     const cmp = fact.node;
@@ -181,6 +200,7 @@ function literalComparisons(mod: ModuleInfo, facts: ScopeFacts, add: Add): void 
       const value = stringLiteral(lit)?.value ?? "";
       if (!name || !isSecretName(name) || insideAssert(cmp) || isStoredMarker(other, lit) || isPlaceholderMarker(value)) continue;
       if (mod.isTest && isColumnFilter(cmp, other)) continue;
+      if (defaults.has(defaultKey(name, value))) continue;
       found.push({ cmp, name, scope: fact.scope, subject: other.text, value });
       break;
     }

@@ -142,4 +142,41 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     );
     expect(places(result)).toEqual([]);
   });
+
+  it("reports a shipped default where it is assigned, not again where code refuses to run with it", async () => {
+    const result = await scanFiles(
+      {
+        "app/core/config.py": [
+          "import os",
+          "from pydantic_settings import BaseSettings",
+          "",
+          "",
+          "class Settings(BaseSettings):",
+          '    SEED_DEMO_PASSWORD: str = "acme-demo-1"',
+          "",
+          "",
+          'ADMIN_TOKEN = os.getenv("ADMIN_TOKEN", "acme-admin-2")',
+          "settings = Settings()",
+          "",
+        ].join("\n"),
+        "app/scripts/seed.py": [
+          "from app.core.config import ADMIN_TOKEN, settings",
+          "",
+          "",
+          "def seed(env: str, password: str):",
+          '    if env != "local" and settings.SEED_DEMO_PASSWORD == "acme-demo-1":',
+          '        raise SystemExit("refusing to seed the default demo password")',
+          '    if ADMIN_TOKEN == "acme-admin-2":',
+          '        raise SystemExit("set ADMIN_TOKEN")',
+          '    if settings.SEED_DEMO_PASSWORD == "letmein":',
+          "        return True",
+          '    return password == "acme-demo-1"',
+          "",
+        ].join("\n"),
+      },
+      { select: ["FAPI003"] },
+    );
+    // The defaults fire where assigned; another literal, or another name holding the default, is still a check.
+    expect(places(result)).toEqual(["app/core/config.py:6 FAPI003", "app/core/config.py:9 FAPI003", "app/scripts/seed.py:9 FAPI003", "app/scripts/seed.py:11 FAPI003"]);
+  });
 });
