@@ -147,7 +147,8 @@ export function isScriptModule(index: ProjectIndex, mod: ModuleInfo): boolean {
  * serves every request for as long as the process runs.
  */
 export function servesRequests(text: string): boolean {
-  if (/\b(FastAPI|APIRouter|Starlette|Flask|Quart|Sanic|Litestar)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return true;
+  // aiohttp's `web.Application()` too: backend.ai's `manager/server.py` builds one and runs it with `web.AppRunner`.
+  if (/\b(FastAPI|APIRouter|Starlette|Flask|Quart|Sanic|Litestar|web\.Application)\s*\(|@\s*[\w.]+\.(get|post|put|patch|delete|options|head|trace|api_route|websocket|route)\s*\(/.test(text)) return true;
   // A module that starts a server (`uvicorn.run(...)`, NiceGUI's `ui.run()`, aiohttp's `web.run_app(...)`, a Gradio
   // app's `.launch()`, Chainlit's `run_chainlit(__file__)`) or is a Chainlit app (`@cl.on_message`).
   if (/\b(uvicorn|hypercorn|granian)\.(run|serve)\(|\bui\.run\(|\bweb\.run_app\(|\brun_chainlit\(|@\s*(cl|chainlit)\.on_(message|chat_start)\b/.test(text)) return true;
@@ -157,13 +158,16 @@ export function servesRequests(text: string): boolean {
   return /\.launch\(/.test(text) && /^\s*(import|from)\s+gradio\b/m.test(text);
 }
 
+const SCRIPT_DIRS = new Set(["scripts", "script", "tools", "bin", "hack", "commands", "cli", "management"]);
+
 const SCRIPT_CALL = /^(sys\.exit|exit|quit|(asyncio|anyio|trio|uvloop)\.run)$/;
 
 function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
   if (servesRequests(text)) return false;
   const parts = mod.file.path.split("/");
-  const inScriptDir = parts.slice(0, -1).some((p) => p === "scripts" || p === "script" || p === "tools" || p === "bin" || p === "hack");
+  // Command folders too: a project's `commands/` (`python -i -m commands.shell`), `cli/`, Django's `management/`.
+  const inScriptDir = parts.slice(0, -1).some((p) => SCRIPT_DIRS.has(p));
   const saysScript =
     inScriptDir ||
     // Task runners', packaging and cookiecutter hook files, run by `nox`, `fab`, `doit`, `pip install` and

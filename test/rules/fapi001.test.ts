@@ -45,6 +45,27 @@ describe("FAPI001 global-state across files", () => {
     ]);
   });
 
+  it("counts command folders (commands/, cli/, Django's management/) as scripts, unless a server module imports them", async () => {
+    const shell = "from sqlalchemy.orm import Session\n\nfrom app.db import engine\n\nsession = Session(engine)\n";
+    const handler = "seen = {}\n\n\nasync def start(update):\n    seen[update.id] = update\n";
+    const result = await scanFiles(
+      {
+        "app/db.py": "from sqlalchemy import create_engine\n\nengine = create_engine('sqlite://')\n",
+        "commands/shell.py": shell,
+        "app/cli/seed.py": handler,
+        "app/management/commands/backfill.py": handler,
+        "bot/commands/start.py": handler,
+        "bot/main.py": "from bot.commands import start\n\napp.run_polling()\n",
+        // An aiohttp server the CLI starts is no script, though a `__main__` block can start it too.
+        "svc/cli/start_server.py": "from svc import server\n\nserver.main()\n",
+        "svc/server.py":
+          "import sys\n\nfrom aiohttp import web\n\n_monitor = None\nrunner = print\n\n\ndef main():\n    global _monitor\n    _monitor = object()\n    runner(web.Application())\n\n\nif __name__ == '__main__':\n    sys.exit(main())\n",
+      },
+      { select: ["FAPI001"] },
+    );
+    expect(places(result)).toEqual(["bot/commands/start.py:1 FAPI001", "svc/server.py:10 FAPI001"]);
+  });
+
   it("tells a script from the app's module of the same name by what the imports name", async () => {
     const script = "import sys\n\nseen = {}\n\n\ndef mark(k):\n    seen[k] = 1\n\n\ndef main():\n    mark(sys.argv[1])\n\n\nif __name__ == '__main__':\n    main()\n";
     const files: Record<string, string> = { "scripts/db.py": script, "app/core/db.py": "engines = {}\n\n\ndef engine_for(url):\n    engines[url] = url\n" };
