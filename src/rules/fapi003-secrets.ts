@@ -273,7 +273,7 @@ function isStorageKey(value: string): boolean {
   if (!/^[a-z][a-z0-9_-]*([:./][a-z][a-z0-9_-]*){2,}:?$/.test(value)) return false;
   // Dotted names too (`SPAN_TOKEN = "middleware.auth.token"`, a tracing span), unless a placeholder word says the
   // value ships (`"your.jwt.secret"`).
-  return !value.split(/[:._-]/).some((w) => PLACEHOLDER_WORDS.has(w));
+  return !value.split(/[:./_-]/).some((w) => PLACEHOLDER_WORDS.has(w));
 }
 
 /**
