@@ -128,15 +128,18 @@ export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
   };
   const wrappers = facts.calls.filter((c) => isWrapper(c) && inApp(c));
   const wrapped = new Set(wrappers.flatMap((c) => callArguments(c.call).positional.flatMap((a) => wrappedEngine(c, a))));
-  const libraryConfigs = facts.calls.filter((c) => c.q !== null && /SQLAlchemy\w*Config$/.test(c.q) && inApp(c));
+  const libraryConfigs = facts.calls.flatMap((c) => {
+    const kind = libraryEngine(c);
+    return kind && inApp(c) ? [{ c, kind }] : [];
+  });
   const asyncEngines = [
     ...facts.callsTo(ASYNC_ENGINES).filter(inApp),
     ...wrappers.filter((c) => callArguments(c.call).positional.length > 0),
-    ...libraryConfigs.filter((c) => libraryEngine(c) === "async"),
+    ...libraryConfigs.filter((l) => l.kind === "async").map((l) => l.c),
   ];
   const syncEngines = [
     ...facts.callsTo(SYNC_ENGINES).filter((c) => inApp(c) && !wrapped.has(c.call.id)),
-    ...libraryConfigs.filter((c) => libraryEngine(c) === "sync"),
+    ...libraryConfigs.filter((l) => l.kind === "sync").map((l) => l.c),
   ];
   // Only files that mention NullPool can pass it: skips walking every call's arguments.
   const mentions = new Set(facts.index.modules.filter((m) => m.file.content.includes("NullPool")));

@@ -121,12 +121,13 @@ export function isMainGuarded(node: Node): boolean {
 /**
  * A command-line script rather than a module of the server: nothing in the project imports it but other scripts
  * and tests (a training loop that only `train_mem.py`'s `__main__` imports is as much a script), it defines no
- * app (FastAPI, Starlette, Flask...), router or route and starts no server or bot, and it says it is a script: it
- * is a `noxfile.py`, `fabfile.py`, `dodo.py`, `setup.py` or cookiecutter hook (`hooks/post_gen_project.py`), sits
- * in a `scripts/`, `script/`, `tools/`, `bin/` or `hack/` folder, starts with a `#!` line, has an `if __name__ == "__main__":` block, calls
- * `sys.exit` or `asyncio.run` at module level, or does its work in a module-level `for`/`while` loop, also inside a
- * `try` or `with` block, as batch jobs written top to bottom do. Its globals live for one run of the command, not
- * across requests.
+ * app (FastAPI, Starlette, Flask, aiohttp...), router or route and starts no server or bot (`servesRequests`), and
+ * it says it is a script: it is a `noxfile.py`, `fabfile.py`, `dodo.py`, `setup.py` or cookiecutter hook
+ * (`hooks/post_gen_project.py`), sits in one of `SCRIPT_DIRS` (`scripts/`, `tools/`, `bin/`, a project's
+ * `commands/` or `cli/`, Django's `management/`...), starts with a `#!` line, has an `if __name__ == "__main__":`
+ * block, calls `sys.exit` or `asyncio.run` at module level, or does its work in a module-level `for`/`while` loop,
+ * also inside a `try` or `with` block, as batch jobs written top to bottom do. Its globals live for one run of the
+ * command, not across requests.
  */
 const scriptMemo = new WeakMap<ProjectIndex, Map<ModuleInfo, boolean>>();
 
