@@ -66,7 +66,10 @@ const NOT_SECRET_SUFFIX = new RegExp(
     // "expired"`, `KAFKA_PASSWORD_RESET_TOPIC = "password-reset-requests"`).
     "|issue|issues|problem|state|topic|topics|queue|channel" +
     // Keys of messages about a secret (`PASSWORD_TOO_SHORT`, `PASSWORD_MISMATCH`, `API_KEY_REQUIRED`).
-    "|too_short|too_long|too_weak|mismatch|incorrect|wrong|required|not_found)$",
+    "|too_short|too_long|too_weak|mismatch|incorrect|wrong|required|not_found" +
+    // A value planted to be searched for, and where a secret is kept (`SECRET_MARKER = "phase3-secret-must-not-appear"`
+    // checks that a secret never leaves the network; `jwt_base_secret_storage = "local"`).
+    "|marker|storage)$",
 );
 
 /** CSRF tokens are minted per session: a literal under a `csrf_token...` name is a field or cookie name. */
@@ -236,8 +239,10 @@ function isStandIn(value: string): boolean {
     /^(<[|｜][\w.-]+[|｜]>|[|｜][\w.-]+[|｜]|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value) ||
     // A command-line flag (`token == "-c"` while splitting libpq options).
     /^(-[A-Za-z]|--[a-z][a-z-]*)$/.test(value) ||
-    // A redaction marker in brackets (`"[redacted]"`, `"<hidden>"`).
+    // A redaction marker in brackets (`"[redacted]"`, `"<hidden>"`), or the bare word that replaces an erased value
+    // (`user.hashed_password = "REDACTED"` when an account is anonymised).
     /^[\[<(*]+\s*(redacted|hidden|masked|removed|filtered|omitted)\s*[\]>)*]+$/i.test(value) ||
+    /^(redacted|masked)$/i.test(value) ||
     // What a report shows when there is no value (`"N/A"`, `"not_supported"`), or an error when it does not know
     // (`def __init__(self, token: str = "unknown")`).
     /^(n\/a|not[-_ ]?(applicable|supported|available)|unsupported|unknown|undefined|null)$/i.test(value)
