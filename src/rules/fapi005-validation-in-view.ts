@@ -40,7 +40,8 @@ export const fapi005: Rule = {
       "input (`name = item.name.strip()`): RULES.md asks for conditions on the parameters themselves. A call to a project " +
       "function or to an unknown method, `await`, settings objects and other non-literal module names disqualify the `if`. " +
       "A condition must reference at least one input parameter. An equality test of a credential-named input against a " +
-      "constant (`x_token != SECRET`) is an authentication check, reported by FAPI003, not here. An `==`/`!=` test between two different parameters (`if item_id != item.id`: the path and the body disagree) checks that two inputs agree, which no one parameter's model or `Field` can express, and does not fire; two fields of one parameter (`payload.source == payload.target`, a model validator's job) and orderings (`start <= end`) still do. Websocket handlers are " +
+      "constant (`x_token != SECRET`) is an authentication check, reported by FAPI003, not here. An `==`/`!=` test between two different parameters (`if item_id != item.id`: the path and the body disagree) checks that two inputs agree, which no one parameter's model or `Field` can express, and does not fire; two fields of one parameter (`payload.source == payload.target`, a model validator's job) and orderings (`start <= end`) still do. " +
+      "`if error:` (or `is not None`) on a parameter named `error`, `error_code`, `error_description` or `err` passes on a failure the caller reports (an OAuth provider redirects to the callback with `?error=access_denied`) and does not fire. Websocket handlers are " +
       "not checked.",
     why:
       "A check written in the handler body runs after FastAPI has already accepted the request, so the constraint is " +
@@ -108,7 +109,7 @@ function checkIf(index: ProjectIndex, fn: FunctionInfo, inputsOf: () => Set<stri
   const hits: RuleHit[] = [];
   // No input parameter: no condition can reference one.
   const judge = (condition: Node | null) => {
-    if (!condition) return false;
+    if (!condition || reportsUpstreamError(condition)) return false;
     const inputs = inputsOf();
     return inputs.size > 0 && new InputCondition(index, fn, inputs, ifNode.startIndex).qualifies(condition);
   };
@@ -131,6 +132,22 @@ function checkIf(index: ProjectIndex, fn: FunctionInfo, inputsOf: () => Set<stri
     hits.push({ module: fn.module, node: ifNode, end: condition });
   }
   return hits;
+}
+
+/**
+ * Parameters through which a caller passes on an error it was given: an OAuth provider redirects to the callback
+ * with `?error=access_denied` instead of a code.
+ */
+const UPSTREAM_ERROR_PARAMS = new Set(["error", "error_code", "error_description", "err"]);
+
+/**
+ * `if error:` (or `if error is not None:`) on such a parameter: the handler passes on the failure the request
+ * reports, which is not a constraint on the input (no schema says "error must be absent").
+ */
+function reportsUpstreamError(condition: Node): boolean {
+  let n = unparen(condition);
+  if (n.type === "comparison_operator" && n.namedChildCount === 2 && n.namedChild(1)?.type === "none" && /\bis\s+not\b/.test(n.text)) n = unparen(n.namedChild(0)!);
+  return n.type === "identifier" && UPSTREAM_ERROR_PARAMS.has(n.text);
 }
 
 /** Whether a branch body raises a 400/422 as one of its own statements. */
