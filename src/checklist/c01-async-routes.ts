@@ -8,7 +8,7 @@ import type { AuditContext, ChecklistItemResult } from "./types.js";
 export function checkC01(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const routes = ctx.facts.routes;
   if (routes.length === 0) {
-    return itemResult(ctx, "C01", "not_applicable", [{ note: "no route handlers found outside test code" }], null);
+    return itemResult(ctx, "C01", "not_applicable", [{ note: "no route handlers found outside test and docs code" }], null);
   }
   const sync = routes.filter((r) => !r.fn.isAsync);
   if (sync.length === 0) {

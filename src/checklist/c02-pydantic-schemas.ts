@@ -31,7 +31,7 @@ const JSON_RESPONSES = /json/i;
 export function checkC02(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const routes = ctx.facts.httpRoutes;
   if (routes.length === 0) {
-    return itemResult(ctx, "C02", "not_applicable", [{ note: "no HTTP route handlers found outside test code" }], null);
+    return itemResult(ctx, "C02", "not_applicable", [{ note: "no HTTP route handlers found outside test and docs code" }], null);
   }
   const index = ctx.facts.index;
   const rawBodies: Evidence[] = [];

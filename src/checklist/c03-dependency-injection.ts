@@ -15,7 +15,7 @@ import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
  */
 export function checkC03(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
-  if (!facts.hasApp) return itemResult(ctx, "C03", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test code" }], null);
+  if (!facts.hasApp) return itemResult(ctx, "C03", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test and docs code" }], null);
   const index = facts.index;
 
   const deps: Evidence[] = [];
@@ -37,8 +37,8 @@ export function checkC03(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
 
   const globals = ruleEvidence(fapi001, index);
   const evidence: Evidence[] = [];
-  if (deps.length === 0) evidence.push({ note: "no `Depends(...)` or `Security(...)` outside test code" });
-  else evidence.push({ ...[...deps].sort(byPlace)[0]!, note: `${count(deps.length, "`Depends`/`Security` use")} outside test code, the first here` });
+  if (deps.length === 0) evidence.push({ note: "no `Depends(...)` or `Security(...)` outside test and docs code" });
+  else evidence.push({ ...[...deps].sort(byPlace)[0]!, note: `${count(deps.length, "`Depends`/`Security` use")} outside test and docs code, the first here` });
   if (globals.length > 0) evidence.push(...listed(`${count(globals.length, "global-state finding")} (FAPI001)`, globals, "global-state findings"));
   if (opened.length > 0) evidence.push(...listed(`${count(opened.length, "route handler call")} opening a session or connection instead of receiving it`, opened, "calls"));
   if (globals.length === 0 && opened.length === 0) evidence.push({ note: "no global state (FAPI001) and no handler opens its own session or connection" });

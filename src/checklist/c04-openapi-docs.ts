@@ -25,7 +25,7 @@ const GET_OPENAPI = new Set(["fastapi.openapi.utils.get_openapi"]);
  */
 export function checkC04(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
-  if (!facts.hasApp) return itemResult(ctx, "C04", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test code" }], null);
+  if (!facts.hasApp) return itemResult(ctx, "C04", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test and docs code" }], null);
   const evidence: Evidence[] = [];
   let failing = false;
 

@@ -113,7 +113,7 @@ function wrappedEngine(c: CallSite, arg: Node): number[] {
 export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
   const sql = facts.sqlImport;
-  if (!sql) return itemResult(ctx, "C05", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }], null);
+  if (!sql) return itemResult(ctx, "C05", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test and docs code" }], null);
   const inApp = (c: CallSite) =>
     !runsUnderAlembic(c.module) && basename(c.module.file.path) !== "env.py" && !isSampleDataPath(c.module.file.path) && !isScriptModule(facts.index, c.module);
   const subclasses = asyncEngineSubclasses(facts.index);
@@ -153,7 +153,7 @@ export function checkC05(ctx: Pick<AuditContext, "facts" | "persona">): Checklis
 
   const evidence: Evidence[] = [{ ...sql, note: `uses SQL: ${sql.note}` }];
   if (asyncEngines[0]) evidence.push(at(asyncEngines[0].module, asyncEngines[0].call, `async engine: \`${withArgs(calleeText(asyncEngines[0]))}\``));
-  else evidence.push({ note: "no `create_async_engine(...)` call outside test code" });
+  else evidence.push({ note: "no `create_async_engine(...)` call outside test and docs code" });
   if (syncEngines.length > 0) {
     evidence.push(...listed(`${count(syncEngines.length, "sync engine")} outside tests and Alembic`, syncEngines.map((c) => at(c.module, c.call, `sync \`${calleeText(c)}(...)\``)), "sync engines"));
   }

@@ -43,7 +43,7 @@ export function checkC06(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
       return itemResult(ctx, "C06", "pass", evidence, null);
     }
     const stray = configs.alembicInis.map((c) => ({ file: c.file.path, note: "an Alembic config, but the project does not use SQL" }));
-    return itemResult(ctx, "C06", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test code" }, ...stray], null);
+    return itemResult(ctx, "C06", "not_applicable", [{ note: "the project does not import sqlalchemy or sqlmodel outside test and docs code" }, ...stray], null);
   }
   const evidence: Evidence[] = [];
   let complete = false;

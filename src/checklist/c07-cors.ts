@@ -11,7 +11,7 @@ import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
  */
 export function checkC07(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
-  if (!facts.hasApp) return itemResult(ctx, "C07", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test code" }], null);
+  if (!facts.hasApp) return itemResult(ctx, "C07", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test and docs code" }], null);
   const cors = facts.middleware.filter(isCors);
   const wildcard = ruleEvidence(fapi102, facts.index);
   const evidence: Evidence[] = cors.slice(0, 3).map((m) =>

@@ -11,7 +11,7 @@ const COMPRESSION = new Set(["GZipMiddleware", "BrotliMiddleware", "CompressMidd
  */
 export function checkC08(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {
   const { facts } = ctx;
-  if (!facts.hasApp) return itemResult(ctx, "C08", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test code" }], null);
+  if (!facts.hasApp) return itemResult(ctx, "C08", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test and docs code" }], null);
   const found = facts.middleware.filter((m) => !m.projectClass && COMPRESSION.has(short(m.name)));
   const evidence: Evidence[] = found.slice(0, 3).map((m) => at(m.module, m.call, `registers \`${short(m.name)}\``));
   if (found.length === 0) {

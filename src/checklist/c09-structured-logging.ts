@@ -3,6 +3,7 @@ import type { ClassInfo, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { callArguments, isSampleDataPath, isTrue, stringLiteral, unparen } from "../python/syntax.js";
 import { isMainGuarded, isScriptModule } from "../rules/fapi001-scopes.js";
+import { isAppCode } from "./app-code.js";
 import { at, count, itemResult, listed } from "./evidence.js";
 import { runsUnderAlembic } from "./project-facts.js";
 import type { ParsedLoggingConfig } from "./config-files.js";
@@ -34,7 +35,7 @@ const DICT_CONFIG = new Set(["logging.config.dictConfig"]);
  */
 export function checkC09(ctx: Pick<AuditContext, "facts" | "persona" | "configs">): ChecklistItemResult {
   const { facts, configs } = ctx;
-  if (!facts.hasApp) return itemResult(ctx, "C09", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test code" }], null);
+  if (!facts.hasApp) return itemResult(ctx, "C09", "not_applicable", [{ note: "no `FastAPI(...)` app found outside test and docs code" }], null);
   const index = facts.index;
   const found: Evidence[] = [];
 
@@ -81,7 +82,7 @@ export function checkC09(ctx: Pick<AuditContext, "facts" | "persona" | "configs"
 function jsonFormatterClasses(index: ProjectIndex): ClassInfo[] {
   const out: ClassInfo[] = [];
   for (const mod of index.modules) {
-    if (mod.isTest) continue;
+    if (!isAppCode(mod)) continue;
     for (const cls of mod.classes) if (isJsonFormatterClass(index, cls, 0)) out.push(cls);
   }
   return out;

@@ -3,6 +3,7 @@ import type { ClassInfo, Fact, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
 import { argument, callArguments, type CallArguments, isMigrationPath, isSampleDataPath } from "../python/syntax.js";
 import { isScriptModule } from "../rules/fapi001-scopes.js";
+import { isAppCode } from "./app-code.js";
 import { at } from "./evidence.js";
 import { RouterGraph } from "./routers.js";
 import type { Evidence } from "./types.js";
@@ -55,7 +56,7 @@ export class ProjectFacts {
     if (this.callList) return this.callList;
     const out: CallSite[] = [];
     for (const module of this.index.modules) {
-      if (module.isTest) continue;
+      if (!isAppCode(module)) continue;
       for (const fact of module.calls) {
         const callee = fact.node.childForFieldName("function");
         out.push({
@@ -77,7 +78,7 @@ export class ProjectFacts {
 
   /** Route handlers outside test code. */
   get routes(): RouteInfo[] {
-    return this.index.routes().filter((r) => !r.module.isTest);
+    return this.index.routes().filter((r) => isAppCode(r.module));
   }
 
   get httpRoutes(): RouteInfo[] {
@@ -121,7 +122,7 @@ export class ProjectFacts {
     const rank = (module: ModuleInfo) => `${isSampleDataPath(module.file.path) || isScriptModule(this.index, module) ? 1 : 0}${module.file.path}`;
     let best: string | null = null;
     for (const module of this.index.modules) {
-      if (module.isTest || runsUnderAlembic(module)) continue;
+      if (!isAppCode(module) || runsUnderAlembic(module)) continue;
       for (const [, binding] of module.imports) {
         const top = binding.target.split(".")[0];
         if (top === "sqlalchemy" || top === "sqlmodel") {

@@ -2,6 +2,7 @@ import type { Node } from "web-tree-sitter";
 import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
 import { argument, callArguments, isNone, unparen, type CallArguments } from "../python/syntax.js";
+import { isAppCode } from "./app-code.js";
 
 /**
  * How routers reach apps: `router = APIRouter(tags=...)` objects and the `X.include_router(router, tags=...)`
@@ -33,7 +34,7 @@ export class RouterGraph {
 
   constructor(private readonly index: ProjectIndex) {
     for (const mod of index.modules) {
-      if (mod.isTest) continue;
+      if (!isAppCode(mod)) continue;
       for (const fact of mod.calls) {
         const callee = fact.node.childForFieldName("function");
         if (callee?.type !== "attribute" || callee.childForFieldName("attribute")?.text !== "include_router") continue;

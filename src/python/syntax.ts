@@ -130,6 +130,16 @@ export function isTestPath(path: string): boolean {
 }
 
 /**
+ * Documentation sources (`docs/`, `doc/`, `documentation/`, `doctests/`, FastAPI's own `docs_src/`): the examples a
+ * page shows, not the project's application: the checklist audits the application alone. (`isSampleDataPath` leaves
+ * `docs_src/` out: the scan reports FastAPI's tutorials like any code, as they are what its docs teach.)
+ */
+export function isDocumentationPath(path: string): boolean {
+  const dirs = path.split("/").slice(0, -1);
+  return dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "docs_src");
+}
+
+/**
  * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
  * `documentation/`, `doctests/`), database seeds (`seeds/`, `seeders/`, `seed.py`, `seed_users.py`, `seeds_load.py`,
  * `user_seeder.py`), test data builders (`fixtures/`,

@@ -109,7 +109,7 @@ describe("a project that misses every item (audit-bad)", () => {
   it("C03 reports global state (FAPI001) and a handler opening its own session", async () => {
     expect(lines(item(await auditFixture("audit-bad"), "C03"))).toEqual([
       "fail",
-      "no `Depends(...)` or `Security(...)` outside test code",
+      "no `Depends(...)` or `Security(...)` outside test and docs code",
       "1 global-state finding (FAPI001): app/routers/orders.py:8",
       "app/routers/orders.py:8 FAPI001: Module-level container `carts` is mutated at run time (item assignment in `update_cart()`): one copy per worker process, shared by every request on it",
       "1 route handler call opening a session or connection instead of receiving it: app/routers/orders.py:13",
@@ -132,7 +132,7 @@ describe("a project that misses every item (audit-bad)", () => {
     expect(lines(item(await auditFixture("audit-bad"), "C05"))).toEqual([
       "fail",
       "app/database.py:1 uses SQL: imports sqlalchemy",
-      "no `create_async_engine(...)` call outside test code",
+      "no `create_async_engine(...)` call outside test and docs code",
       "1 sync engine outside tests and Alembic: app/database.py:5",
       "app/database.py:5 sync `create_engine(...)`",
       "1 engine without a pool: app/database.py:5",
@@ -169,10 +169,10 @@ describe("a project that misses every item (audit-bad)", () => {
 describe("traps named by RULES.md", () => {
   it("a MongoDB project with a stray alembic.ini: C05 and C06 not applicable", async () => {
     const r = await auditFixture("audit-mongo");
-    expect(lines(item(r, "C05"))).toEqual(["not_applicable", "the project does not import sqlalchemy or sqlmodel outside test code"]);
+    expect(lines(item(r, "C05"))).toEqual(["not_applicable", "the project does not import sqlalchemy or sqlmodel outside test and docs code"]);
     expect(lines(item(r, "C06"))).toEqual([
       "not_applicable",
-      "the project does not import sqlalchemy or sqlmodel outside test code",
+      "the project does not import sqlalchemy or sqlmodel outside test and docs code",
       "alembic.ini an Alembic config, but the project does not use SQL",
     ]);
     expect(item(r, "C06").fix).toBeUndefined();

@@ -86,7 +86,7 @@ async def rows(api_key: str = Security(key)) -> list[str]:
     );
     expect(lines(c03)).toEqual([
       "fail",
-      "app/main.py:9 1 `Depends`/`Security` use outside test code, the first here",
+      "app/main.py:9 1 `Depends`/`Security` use outside test and docs code, the first here",
       "1 route handler call opening a session or connection instead of receiving it: app/main.py:10",
       'app/main.py:10 `rows` opens its own connection: `sqlite3.connect("app.db")`',
     ]);
@@ -176,7 +176,7 @@ describe("C05 async engine", () => {
     expect(lines(c05)).toEqual([
       "fail",
       "app/db.py:1 uses SQL: imports sqlmodel",
-      "no `create_async_engine(...)` call outside test code",
+      "no `create_async_engine(...)` call outside test and docs code",
       "1 sync engine outside tests and Alembic: app/db.py:2",
       "app/db.py:2 sync `create_engine(...)`",
     ]);
@@ -685,5 +685,19 @@ describe("C06 with named Alembic sections", () => {
       "src/shop/migrations/core/versions/0001_core.py a tracked revision",
       "src/shop/alembic.ini:7 script_location `src/shop/migrations/tenant`; env.py present; no revision file in src/shop/migrations/tenant/versions",
     ]);
+  });
+});
+
+describe("documentation examples", () => {
+  it("are not the audited app: their middleware, routes and imports say nothing about it", async () => {
+    const r = await auditFiles({
+      "app/main.py": `${APP}from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.example"])\n\n@app.get("/items", tags=["items"], summary="Items")\nasync def items() -> list[int]:\n    return [1]\n`,
+      "docs/examples/gzip.py": "from fastapi import FastAPI\nfrom fastapi.middleware.gzip import GZipMiddleware\nfrom sqlmodel import Session\n\napp = FastAPI()\napp.add_middleware(GZipMiddleware)\n\n@app.get('/sync')\ndef sync_route():\n    return {'a': 1}\n",
+      "docs_src/tutorial001.py": "from fastapi import FastAPI\nimport structlog\nstructlog.configure(processors=[structlog.processors.JSONRenderer()])\napp = FastAPI()\n",
+    });
+    expect(lines(item(r, "C01"))).toEqual(["pass", "every route handler (1) is `async def`"]);
+    expect(lines(item(r, "C05"))).toEqual(["not_applicable", "the project does not import sqlalchemy or sqlmodel outside test and docs code"]);
+    expect(item(r, "C08").status).toBe("fail");
+    expect(item(r, "C09").status).toBe("fail");
   });
 });
