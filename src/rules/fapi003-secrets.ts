@@ -229,6 +229,10 @@ function isStandIn(value: string): boolean {
     /^(does[-_ ]?not|doesn'?t)[-_ ]?matter$|^(cant|can'?t|cannot)[-_ ]?be[-_ ]?empty$/i.test(value) ||
     // GitHub's documented password when the token goes in the user name.
     value === "x-oauth-basic" ||
+    // The test secrets CAPTCHA vendors publish for everyone: Cloudflare Turnstile's (`1x0000000000000000000000000000000AA`
+    // always passes, `2x...` always fails, `3x...` is already spent) and Google reCAPTCHA's. They protect nothing.
+    /^[123]x0{31}AA$/.test(value) ||
+    value === "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe" ||
     // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
     /^(lm-studio|ollama|llama\.cpp|vllm|sk-no-key-required)$/.test(value) ||
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
