@@ -157,6 +157,16 @@ export function namesItself(name: string, literal: Node): boolean {
 
 
 /**
+ * The credentials LocalStack and moto document for their local AWS emulators (`AWS_SECRET_ACCESS_KEY=test`,
+ * `testing`), given to an AWS-named secret: no AWS account accepts them, and they only point the SDK at the
+ * emulator. Other values under AWS names (a real key, `minioadmin`, MinIO's working default) still fire.
+ */
+export function emulatorCredential(name: string, literal: Node): boolean {
+  const value = stringLiteral(literal)?.value.trim();
+  return (value === "test" || value === "testing" || value === "localstack") && normalizeName(name).split("_").includes("aws");
+}
+
+/**
  * A string or bytes literal that can be a credential: non-empty, fully known (no f-string holes), and not one
  * of the values that name a scheme or algorithm (`bearer`, `HS256`).
  */
