@@ -372,7 +372,7 @@ function isPattern(value: string): boolean {
 export function isPlaceholderMarker(value: string): boolean {
   const v = value.trim();
   return (
-    /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?(set|provided|configured)|unset|your[-_ ]?(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(v) ||
+    /^(placeholder|fill[-_ ]?me[-_ ]?in|change[-_ ]?(me|this|it)|replace[-_ ]?me|dummy|todo|tbd|x{3,}|not[-_ ]?(set|provided|configured)|unset|your([-_ ]?|[-_ ]([a-z0-9]+[-_ ]){1,3})(api[-_ ]?)?(key|token|secret|password)([-_ ]?here)?)$/i.test(v) ||
     // A default that says it must be replaced (`"change-me-in-production"`, `"dev-secret-key-do-not-use-in-production"`):
     // `if settings.SECRET_KEY == "change-me-in-production": raise ...` refuses to start with it.
     /(^|[-_ ])(change[-_ ]?(me|this|it)([-_ ]|$)|change[-_ ]?(in|for|before)[-_ ]?prod|(in|for)[-_ ]?production|do[-_ ]?not[-_ ]?use|not[-_ ]?for[-_ ]?prod)/i.test(v)
