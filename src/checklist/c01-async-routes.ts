@@ -2,7 +2,7 @@ import { at, count, isAre, itemResult, listed } from "./evidence.js";
 import type { AuditContext, ChecklistItemResult } from "./types.js";
 
 /**
- * C01 "All routes async": every route handler outside test code is `async def`, mounted or not; websocket
+ * C01 "All routes async": every route handler outside test and docs code is `async def`, mounted or not; websocket
  * handlers included. Not applicable when the project has no route handler.
  */
 export function checkC01(ctx: Pick<AuditContext, "facts" | "persona">): ChecklistItemResult {

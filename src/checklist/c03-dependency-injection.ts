@@ -8,7 +8,7 @@ import type { AuditContext, ChecklistItemResult, Evidence } from "./types.js";
 
 
 /**
- * C03 "Dependency Injection used for testability": `Depends`/`Security` is used outside test code, FAPI001 finds
+ * C03 "Dependency Injection used for testability": `Depends`/`Security` is used outside test and docs code, FAPI001 finds
  * no global state, and no route handler opens its own session or connection in its own scope (a call of a
  * `sessionmaker`/`async_sessionmaker` result, `Session(...)`, `AsyncSession(...)`, a project function that returns
  * a session, or a DB-API `connect`). Not applicable without an app.

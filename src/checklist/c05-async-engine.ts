@@ -46,7 +46,7 @@ const ASYNC_ENGINE_WRAPPER = /^(sqlalchemy|sqlmodel)\.ext\.asyncio(\.\w+)*\.Asyn
 
 /**
  * C05 "SQLAlchemy Async Engine configured": `create_async_engine` is called, and there is no sync `create_engine`
- * (SQLAlchemy's or SQLModel's, `engine_from_config` too) and no `poolclass=NullPool` outside test code and
+ * (SQLAlchemy's or SQLModel's, `engine_from_config` too) and no `poolclass=NullPool` outside test and docs code and
  * Alembic's `env.py`. Not applicable when the project does not use SQL (RULES.md).
  * Decisions: Alembic's files are those only the `alembic` command runs (`runsUnderAlembic`: env.py, revisions and
  * migration folders; env.py is also allowed by name), so a stray migration script does not count as the app's

@@ -8,7 +8,7 @@ import { at } from "./evidence.js";
 import { RouterGraph } from "./routers.js";
 import type { Evidence } from "./types.js";
 
-/** A call outside test code with what its callee resolves to. */
+/** A call outside test and docs code with what its callee resolves to. */
 export interface CallSite {
   module: ModuleInfo;
   fact: Fact;
@@ -51,7 +51,7 @@ export class ProjectFacts {
 
   constructor(readonly index: ProjectIndex) {}
 
-  /** Every call outside test code, with its qualified callee. */
+  /** Every call outside test and docs code (`isAppCode`), with its qualified callee. */
   get calls(): CallSite[] {
     if (this.callList) return this.callList;
     const out: CallSite[] = [];
@@ -76,7 +76,7 @@ export class ProjectFacts {
     return this.calls.filter((c) => c.q !== null && names.has(c.q));
   }
 
-  /** Route handlers outside test code. */
+  /** Route handlers outside test and docs code. */
   get routes(): RouteInfo[] {
     return this.index.routes().filter((r) => isAppCode(r.module));
   }
@@ -90,7 +90,7 @@ export class ProjectFacts {
     return this.graph;
   }
 
-  /** `FastAPI(...)` calls outside test code (RULES.md: a project "has an app"). */
+  /** `FastAPI(...)` calls outside test and docs code (RULES.md: a project "has an app"). */
   get apps(): AppInfo[] {
     if (this.appList) return this.appList;
     const mountedKeys = new Set<string>();
@@ -113,7 +113,7 @@ export class ProjectFacts {
     return this.apps.length > 0;
   }
 
-  /** The first import of SQLAlchemy or SQLModel outside test code and Alembic's own files, or null (RULES.md "uses SQL"). */
+  /** The first import of SQLAlchemy or SQLModel outside test and docs code and Alembic's own files, or null (RULES.md "uses SQL"). */
   get sqlImport(): Evidence | null {
     if (this.sql !== undefined) return this.sql;
     this.sql = null;
@@ -138,7 +138,7 @@ export class ProjectFacts {
     return this.sql;
   }
 
-  /** Middleware registered outside test code, by any of the ways Starlette accepts. */
+  /** Middleware registered outside test and docs code, by any of the ways Starlette accepts. */
   get middleware(): MiddlewareUse[] {
     if (this.middlewareList) return this.middlewareList;
     const out: MiddlewareUse[] = [];

@@ -141,7 +141,7 @@ export function namesItself(name: string, literal: Node): boolean {
   // credentials. `SECRET = "secret"` and `PASSWORD = "password"` stay findings: weak values that ship.
   if (words.length === 1 && value === "token" && last === "token") return true;
   // A word that qualifies the secret word after it (`TOKEN_TYPE_FILED = "type"`, the claim a token's type is kept
-  // under, with its typo): the value names the qualifier. Not for passwords (`PASSWORD_ADMIN = "admin"` ships).
+  // under, with its typo): the value names the qualifier. Not in password names (`TOKEN_ADMIN_PASSWORD = "admin"` ships).
   const secretAt = words.findIndex((w) => /^(token|secret|key|apikey|credential|credentials)$/.test(w));
   if (secretAt >= 0 && !words.some((w) => /^(pas+wo?r?d|passphrase|pwd)$/.test(w)) && words.slice(secretAt + 1).includes(value)) return true;
   // Several words, each a word of the name: `_AUTH_ERROR_INVALID_API_KEY = "invalid api key"`,
