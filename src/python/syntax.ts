@@ -143,16 +143,16 @@ export function isDocumentationPath(path: string): boolean {
  * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
  * `documentation/`, `doctests/`), database seeds (`seeds/`, `seeders/`, `seed.py`, `seed_users.py`, `seeds_load.py`,
  * `user_seeder.py`), test data builders (`fixtures/`,
- * `fixtures.py`, `factories/`, `factories.py`) and migrations (`migrations/`, Alembic `versions/`). The
+ * `fixtures.py`, `factories/`, `factories.py`, Faker-based `faker/`, `fakers/`, `fakers.py`) and migrations (`migrations/`, Alembic `versions/`). The
  * credentials they spell are sample rows, not configuration the app runs with.
  */
 export function isSampleDataPath(path: string): boolean {
   const parts = path.split("/");
   const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
   const dirs = parts.slice(0, -1);
-  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "fixtures" || d === "factories" || d === "seeds" || d === "seed" || d === "seeders")) return true;
+  if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "fixtures" || d === "factories" || d === "faker" || d === "fakers" || d === "seeds" || d === "seed" || d === "seeders")) return true;
   if (isMigrationPath(path)) return true;
-  return /^seed(s|ers?)?($|_)|_seed(s|ers?)?$/.test(base) || base === "fixtures" || base === "factories";
+  return /^seed(s|ers?)?($|_)|_seed(s|ers?)?$/.test(base) || base === "fixtures" || base === "factories" || base === "fakers";
 }
 
 /**

@@ -83,7 +83,7 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     ]);
   });
 
-  it("skips hardcoded secrets (1) in seeds, fixtures, factories, migrations and docs, not in app modules named alike", async () => {
+  it("skips hardcoded secrets (1) in seeds, fixtures, factories, fakers, migrations and docs, not in app modules named alike", async () => {
     const seed = 'from app.models import Account\n\nDEMO_PASSWORD = "demo-pass-1"\nadmin = Account(name="admin", api_key="demo-key-1")\n';
     const result = await scanFiles(
       {
@@ -93,11 +93,14 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
         "app/db/account_seeder.py": seed,
         "app/fixtures/accounts.py": seed,
         "app/factories.py": seed,
+        "apps/accounts/faker/data.py": seed,
+        "app/fakers.py": seed,
         "alembic/versions/0001_accounts.py": seed,
         "app/migrations/0002_accounts.py": seed,
         "docs/examples/accounts.py": seed,
         "doctests/cmds_accounts.py": seed,
         "app/seeding_policy.py": seed,
+        "app/fake_news_filter.py": seed,
         "app/accounts.py": seed,
       },
       { select: ["FAPI003"] },
@@ -105,6 +108,8 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     expect(places(result)).toEqual([
       "app/accounts.py:3 FAPI003",
       "app/accounts.py:4 FAPI003",
+      "app/fake_news_filter.py:3 FAPI003",
+      "app/fake_news_filter.py:4 FAPI003",
       "app/seeding_policy.py:3 FAPI003",
       "app/seeding_policy.py:4 FAPI003",
     ]);
