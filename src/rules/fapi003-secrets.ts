@@ -128,7 +128,8 @@ const KIND_OF = /(^|_)(type|types|kind|label|metric|metrics|header|field|param)_
 
 /**
  * A value that spells the last word of the name it is given to (`PK_TOKEN = "token"`, `FIELD_SECRET = "secret"`):
- * a column or field name. Passwords are not spared: `DB_PASSWORD = "password"` is a weak password that ships.
+ * a column or field name. Password names are not spared: `DB_PASSWORD = "password"`, `DB_PASSWORD_ROOT = "root"` and
+ * `RESET_PASSWORD_TOKEN_SECRET = "SECRET"` are weak values that ship.
  */
 export function namesItself(name: string, literal: Node): boolean {
   const lit = stringLiteral(literal);
@@ -136,7 +137,7 @@ export function namesItself(name: string, literal: Node): boolean {
   const words = normalizeName(name).split("_").filter((w) => w.length > 0);
   const last = words[words.length - 1];
   const value = lit.value.trim().toLowerCase();
-  if (words.length > 1 && value === last && !/^(pas+wo?r?d|passphrase|pwd)$/.test(value)) return true;
+  if (words.length > 1 && value === last && !words.some((w) => /^(pas+wo?r?d|passphrase|pwd)$/.test(w))) return true;
   // `TOKEN = "token"` alone is a label too (a cache-key prefix, a field's name): "token" names far more than
   // credentials. `SECRET = "secret"` and `PASSWORD = "password"` stay findings: weak values that ship.
   if (words.length === 1 && value === "token" && last === "token") return true;
