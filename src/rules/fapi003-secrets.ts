@@ -137,14 +137,17 @@ export function namesItself(name: string, literal: Node): boolean {
   const words = normalizeName(name).split("_").filter((w) => w.length > 0);
   const last = words[words.length - 1];
   const value = lit.value.trim().toLowerCase();
-  if (words.length > 1 && value === last && !words.some((w) => /^(pas+wo?r?d|passphrase|pwd)$/.test(w))) return true;
+  // Only a lower-case value names a column or field: `JWT_SECRET = "SECRET"` is a weak default that ships.
+  const raw = lit.value.trim();
+  const passwordName = words.some((w) => /^(pas+wo?r?d|passphrase|pwd)$/.test(w));
+  if (words.length > 1 && raw === last && !passwordName) return true;
   // `TOKEN = "token"` alone is a label too (a cache-key prefix, a field's name): "token" names far more than
   // credentials. `SECRET = "secret"` and `PASSWORD = "password"` stay findings: weak values that ship.
   if (words.length === 1 && value === "token" && last === "token") return true;
   // A word that qualifies the secret word after it (`TOKEN_TYPE_FILED = "type"`, the claim a token's type is kept
   // under, with its typo): the value names the qualifier. Not in password names (`TOKEN_ADMIN_PASSWORD = "admin"` ships).
   const secretAt = words.findIndex((w) => /^(token|secret|key|apikey|credential|credentials)$/.test(w));
-  if (secretAt >= 0 && !words.some((w) => /^(pas+wo?r?d|passphrase|pwd)$/.test(w)) && words.slice(secretAt + 1).includes(value)) return true;
+  if (secretAt >= 0 && !passwordName && words.slice(secretAt + 1).includes(raw)) return true;
   // Several words, each a word of the name: `_AUTH_ERROR_INVALID_API_KEY = "invalid api key"`,
   // `AWS_ACCESS_KEY_ID_KWARG = "aws_access_key_id"`.
   // Not when a placeholder word says it is a value that ships (`_DEV_ADMIN_SECRET_KEY = "dev-admin-secret-key"`).
