@@ -136,9 +136,9 @@ export function namesItself(name: string, literal: Node): boolean {
   if (!lit) return false;
   const words = normalizeName(name).split("_").filter((w) => w.length > 0);
   const last = words[words.length - 1];
-  const value = lit.value.trim().toLowerCase();
-  // Only a lower-case value names a column or field: `JWT_SECRET = "SECRET"` is a weak default that ships.
   const raw = lit.value.trim();
+  const value = raw.toLowerCase();
+  // Only a lower-case value names a column or field: `JWT_SECRET = "SECRET"` is a weak default that ships.
   const passwordName = words.some((w) => /^(pas+wo?r?d|passphrase|pwd)$/.test(w));
   if (words.length > 1 && raw === last && !passwordName) return true;
   // `TOKEN = "token"` alone is a label too (a cache-key prefix, a field's name): "token" names far more than
@@ -155,7 +155,7 @@ export function namesItself(name: string, literal: Node): boolean {
   if (valueWords.length > 1 && valueWords.every((w) => words.includes(w)) && !valueWords.some((w) => PLACEHOLDER_WORDS.has(w))) return true;
   // The same words in camelCase or PascalCase: `WaitForTaskToken = "waitForTaskToken"`, `PROP_API_KEY_SOURCE =
   // "apiKeySource"`, `_USER_API_KEY = "UserApiKey"` (a type's name).
-  const camel = /^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(lit.value.trim()) ? normalizeName(lit.value.trim()).split("_") : [];
+  const camel = /^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(raw) ? normalizeName(raw).split("_") : [];
   return camel.length > 1 && camel.every((w) => words.includes(w));
 }
 
