@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import type { LoadedProject, SourceFile } from "../files/types.js";
 import { isAlembicIniName } from "../files/classify.js";
 import { parseIni, type IniFile } from "./ini.js";
+import { flattenTemplateTags } from "../python/template-source.js";
 
 /** A non-Python file the audit reads, parsed by a maintained parser (or the configparser-faithful INI reader). */
 export interface ParsedDockerfile {
@@ -82,7 +83,7 @@ export function parseConfigFiles(project: LoadedProject): ConfigFiles {
     const name = baseName(file.path);
     try {
       if (isDockerfileName(name)) {
-        out.dockerfiles.push({ file, dockerfile: DockerfileParser.parse(file.content) });
+        out.dockerfiles.push({ file, dockerfile: DockerfileParser.parse(flattenTemplateTags(file.content)) });
       } else if (isAlembicIniName(name)) {
         const ini = parseIni(file.content);
         const first = ini.errors[0];

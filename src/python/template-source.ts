@@ -44,3 +44,14 @@ function insideString(text: string, at: number): boolean {
   }
   return quote !== null;
 }
+
+/**
+ * A templated Dockerfile (`FROM python:{{ cookiecutter.py_version }}-slim`, `{% if use_uv %}RUN uv sync{% endif %}`)
+ * as dockerfile-ast can read it: statement and comment tags blanked to spaces, and the spaces inside each
+ * expression dropped, so `python:{{cookiecutter.py_version}}-slim` stays one image word and not `python:{{`.
+ * Lines stay where they were; the audit's Dockerfile evidence cites lines only.
+ */
+export function flattenTemplateTags(source: string): string {
+  if (!source.includes("{%") && !source.includes("{{") && !source.includes("{#")) return source;
+  return source.replace(INLINE_TAG, (tag) => " ".repeat(tag.length)).replace(EXPRESSION, (expr) => expr.replace(/[ \t]+/g, ""));
+}

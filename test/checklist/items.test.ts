@@ -587,6 +587,29 @@ describe("C10 Dockerfile", () => {
     expect(lines(c10)).toContain("Dockerfile:5 the final stage copies `/venv` from `builder`, a Python stage");
   });
 
+  it("reads a cookiecutter Dockerfile's Jinja expressions as part of the image", async () => {
+    const c10 = item(
+      await auditFiles({
+        "app/main.py": APP,
+        "Dockerfile": [
+          "FROM python:{{ cookiecutter.py_version }}-slim AS builder",
+          "{% if cookiecutter.use_uv %}RUN uv sync --frozen{% else %}RUN pip install -r requirements.txt{% endif %}",
+          "FROM python:{{ cookiecutter.py_version }}-slim",
+          "COPY --from=builder /app/.venv /app/.venv",
+          "",
+        ].join("\n"),
+      }),
+      "C10",
+    );
+    expect(lines(c10)).toEqual([
+      "pass",
+      "Dockerfile:3 builds the Python app in 2 stages: `builder` (`python:{{cookiecutter.py_version}}-slim`, line 1), the final stage (`python:{{cookiecutter.py_version}}-slim`, line 3)",
+      "Dockerfile:4 the final stage copies `/app/.venv` from `builder`, which installs Python packages (line 2)",
+      "Dockerfile no `USER`: the container runs as root",
+      "Dockerfile:3 slim final base `python:{{cookiecutter.py_version}}-slim`",
+    ]);
+  });
+
   it("picks the Dockerfile that builds the Python app among several", async () => {
     const c10 = item(
       await auditFiles({
