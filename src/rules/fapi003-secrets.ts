@@ -235,7 +235,8 @@ function isSetting(value: string): boolean {
  * OpenAI-compatible local servers document for "no key" (`"EMPTY"`, `"lm-studio"`, `"ollama"`, `"llama.cpp"`) and its kin
  * (`"no-auth"`, `"no-key"`, `"not-set"`, `"not-provided"`, `"missing"`, GitHub's `"x-oauth-basic"`), a shortened display or
  * substitution marker (`"!UNDERSCORE!"`, `"__shell__"`), tokenizer markup such as `"</s>"`, `"<|endoftext|>"`,
- * `"[PAD]"`, or a report's "no value" (`"N/A"`). None of them grants access to anything. Placeholders such as
+ * `"[PAD]"`, a report's "no value" (`"N/A"`), or a key its vendor makes public (`"phc_..."`, `"pk_live_..."`).
+ * None of them grants access to anything. Placeholders such as
  * `"changethis"` or `"dummy"` still fire: they ship.
  */
 function isStandIn(value: string): boolean {
@@ -251,6 +252,11 @@ function isStandIn(value: string): boolean {
     // always passes, `2x...` always fails, `3x...` is already spent) and Google reCAPTCHA's. They protect nothing.
     /^[123]x0{31}AA$/.test(value) ||
     value === "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe" ||
+    // Keys their vendors publish to every browser: a PostHog project key (`phc_`, write-only event ingestion; a
+    // personal key is `phx_` and still fires) and a Stripe publishable key (`pk_live_`, `pk_test_`; the secret
+    // one is `sk_`). Telemetry modules ship them on purpose.
+    /^phc_[A-Za-z0-9]+$/.test(value) ||
+    /^pk_(live|test)_[A-Za-z0-9]+$/.test(value) ||
     // What LM Studio, Ollama and llama.cpp document as the key their local OpenAI-compatible servers ignore.
     /^(lm-studio|ollama|llama\.cpp|vllm|sk-no-key-required)$/.test(value) ||
     // A shortened display (`"hf_..."`, `"sk-…"`) and a substitution marker (`"!UNDERSCORE!"`, `"%PASSWORD%"`).
