@@ -143,14 +143,20 @@ export function isDocumentationPath(path: string): boolean {
  * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
  * `documentation/`, `doctests/`), database seeds (`seeds/`, `seeders/`, `seed.py`, `seed_users.py`, `seeds_load.py`,
  * `user_seeder.py`), test data builders (`fixtures/`,
- * `fixtures.py`, `factories/`, `factories.py`, Faker-based `faker/`, `fakers/`, `fakers.py`) and migrations (`migrations/`, Alembic `versions/`). The
- * credentials they spell are sample rows, not configuration the app runs with.
+ * `fixtures.py`, `factories/`, `factories.py`, Faker-based `faker/`, `fakers/`, `fakers.py`), test-support packages the
+ * tests import (`testing/`, `testutils/`, `test_utils/`, `test_helpers/`, `testing_support/`: a testcontainers
+ * database's password) and migrations (`migrations/`, Alembic `versions/`). The credentials they spell are sample rows
+ * or throwaway test services, not configuration the app runs with.
  */
+/** Packages of test helpers (`testing/`, `testutils/`, `test_utils/`, `testing_utils/`, `test_helpers/`, `test_support/`). */
+const TEST_SUPPORT_DIR = /^(testing|test_?utils|testing_utils|test_?helpers|testing_helpers|test_support|testing_support)$/;
+
 export function isSampleDataPath(path: string): boolean {
   const parts = path.split("/");
   const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
   const dirs = parts.slice(0, -1);
   if (dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "fixtures" || d === "factories" || d === "faker" || d === "fakers" || d === "seeds" || d === "seed" || d === "seeders")) return true;
+  if (dirs.some((d) => TEST_SUPPORT_DIR.test(d))) return true;
   if (isMigrationPath(path)) return true;
   return /^seed(s|ers?)?($|_)|_seed(s|ers?)?$/.test(base) || base === "fixtures" || base === "factories" || base === "fakers";
 }

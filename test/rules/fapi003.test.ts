@@ -83,6 +83,28 @@ describe("FAPI003 hardcoded-auth beyond one file", () => {
     ]);
   });
 
+  it("skips hardcoded secrets (1) in test-support packages (testcontainers' passwords), not in modules named alike", async () => {
+    const support = 'from testcontainers.postgres import PostgresContainer\n\npg = PostgresContainer("postgres:16", password="develove")\nADMIN_PASSWORD = "admin-pass-1"\n';
+    const result = await scanFiles(
+      {
+        "src/pkg/testutils/bootstrap.py": support,
+        "src/pkg/testing/containers.py": support,
+        "app/test_utils/db.py": support,
+        "app/utils/test_helpers/checkpoint.py": support,
+        "backend/utils/testing_support/auth.py": support,
+        "app/testing_policy.py": support,
+        "app/contest/entries.py": support,
+      },
+      { select: ["FAPI003"] },
+    );
+    expect(places(result)).toEqual([
+      "app/contest/entries.py:3 FAPI003",
+      "app/contest/entries.py:4 FAPI003",
+      "app/testing_policy.py:3 FAPI003",
+      "app/testing_policy.py:4 FAPI003",
+    ]);
+  });
+
   it("skips hardcoded secrets (1) in seeds, fixtures, factories, fakers, migrations and docs, not in app modules named alike", async () => {
     const seed = 'from app.models import Account\n\nDEMO_PASSWORD = "demo-pass-1"\nadmin = Account(name="admin", api_key="demo-key-1")\n';
     const result = await scanFiles(
