@@ -6,7 +6,7 @@ from app.models import OrderIn
 router = APIRouter()
 
 # FAPI003: a live credential in the source, readable by anyone with the repository.
-PAYMENT_API_KEY = "pk_live_5f2b9c0d1e7a4b3c"
+PAYMENT_API_KEY = "sk_live_5f2b9c0d1e7a4b3c"
 
 
 @router.post("/", status_code=201, summary="Place an order")
