@@ -139,6 +139,9 @@ export function isDocumentationPath(path: string): boolean {
   return dirs.some((d) => d === "docs" || d === "doc" || d === "documentation" || d === "doctests" || d === "docs_src");
 }
 
+/** Packages of test helpers (`testing/`, `testutils/`, `test_utils/`, `testing_utils/`, `test_helpers/`, `test_support/`). */
+const TEST_SUPPORT_DIR = /^(testing|test_?utils|testing_utils|test_?helpers|testing_helpers|test_support|testing_support)$/;
+
 /**
  * Files that hold sample data or documentation rather than the application: documentation sources (`docs/`,
  * `documentation/`, `doctests/`), database seeds (`seeds/`, `seeders/`, `seed.py`, `seed_users.py`, `seeds_load.py`,
@@ -148,9 +151,6 @@ export function isDocumentationPath(path: string): boolean {
  * database's password) and migrations (`migrations/`, Alembic `versions/`). The credentials they spell are sample rows
  * or throwaway test services, not configuration the app runs with.
  */
-/** Packages of test helpers (`testing/`, `testutils/`, `test_utils/`, `testing_utils/`, `test_helpers/`, `test_support/`). */
-const TEST_SUPPORT_DIR = /^(testing|test_?utils|testing_utils|test_?helpers|testing_helpers|test_support|testing_support)$/;
-
 export function isSampleDataPath(path: string): boolean {
   const parts = path.split("/");
   const base = (parts[parts.length - 1] ?? "").replace(/\.py$/, "");
