@@ -48,11 +48,12 @@ const FIXED_AUDIT_FILES = new Set(["alembic.ini", "pyproject.toml", "setup.cfg",
 const LOG_CONFIG_EXT = /\.(ya?ml|json|ini|conf|cfg)$/i;
 
 /**
- * An Alembic config: `alembic.ini`, or a variant passed with `alembic -c` (`halfstack.alembic.ini`,
- * `alembic.dev.ini`, `alembic-test.ini`).
+ * An Alembic config: `alembic.ini`, a variant passed with `alembic -c` (`halfstack.alembic.ini`, `alembic.dev.ini`,
+ * `alembic-test.ini`), or the template a project tracks in its place and copies at deploy (`alembic.ini.example`,
+ * `.sample`, `.template`, `.dist`, `.default`: the real one holds the database URL and is ignored by git).
  */
 export function isAlembicIniName(name: string): boolean {
-  return /^(?:[\w.-]+[._-])?alembic(?:[._-][\w.-]+)?\.ini$/.test(name);
+  return /^(?:[\w.-]+[._-])?alembic(?:[._-][\w.-]+)?\.ini(?:\.(?:example|sample|template|tmpl|dist|default))?$/.test(name);
 }
 
 /**

@@ -331,6 +331,24 @@ describe("C06 Alembic", () => {
     ]);
   });
 
+  it("reads the alembic.ini.example a project tracks in place of its git-ignored alembic.ini", async () => {
+    const c06 = item(
+      await auditFiles({
+        "app/db.py": db,
+        ".gitignore": "alembic.ini\n",
+        "alembic.ini.example": "[alembic]\nscript_location = alembic\n",
+        "alembic/env.py": env,
+        "alembic/versions/0001_init.py": rev,
+      }),
+      "C06",
+    );
+    expect(lines(c06)).toEqual([
+      "pass",
+      "alembic.ini.example:1 script_location `alembic`; env.py present; 1 revision in alembic/versions",
+      "alembic/versions/0001_init.py a tracked revision",
+    ]);
+  });
+
   it("follows package:path locations and version_locations", async () => {
     const c06 = item(
       await auditFiles({
