@@ -3,7 +3,7 @@ import { DockerfileParser, type Dockerfile } from "dockerfile-ast";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import type { LoadedProject, SourceFile } from "../files/types.js";
-import { isAlembicIniName } from "../files/classify.js";
+import { isAlembicIniName, isDockerfileName } from "../files/classify.js";
 import { parseIni, type IniFile } from "./ini.js";
 import { flattenTemplateTags } from "../python/template-source.js";
 
@@ -53,12 +53,6 @@ export function dirOf(p: string): string {
 export function joinRel(dir: string, rel: string): string {
   const joined = path.posix.normalize(dir === "" ? rel : `${dir}/${rel}`);
   return joined === "." ? "" : joined.replace(/\/$/, "");
-}
-
-export function isDockerfileName(name: string): boolean {
-  const lower = name.toLowerCase();
-  if (lower.endsWith(".dockerignore")) return false;
-  return /^(dockerfile|containerfile)(\..+)?$/.test(lower) || /.\.(dockerfile|containerfile)$/.test(lower);
 }
 
 /** A logging configuration file: a config extension and "log" in the name (`logging.yaml`, `log_conf.json`). */

@@ -63,11 +63,19 @@ export function isAlembicIniName(name: string): boolean {
 export function isAuditFile(name: string): boolean {
   if (FIXED_AUDIT_FILES.has(name) || isAlembicIniName(name)) return true;
   const lower = name.toLowerCase();
-  // BuildKit's per-Dockerfile ignore file (Dockerfile.dockerignore) is not a Dockerfile.
-  if (lower.endsWith(".dockerignore")) return false;
-  if (/^(dockerfile|containerfile)(\..+)?$/.test(lower)) return true;
-  if (/.\.(dockerfile|containerfile)$/.test(lower)) return true;
+  if (isDockerfileName(name)) return true;
   return LOG_CONFIG_EXT.test(name) && lower.includes("log");
+}
+
+/**
+ * A Dockerfile or Containerfile: `Dockerfile`, `Dockerfile.prod`, `backend.dockerfile`, and the names built with
+ * `docker build -f` that join a suffix with `-` or `_` (`Dockerfile-dev`, `Dockerfile_app`) without an extension, so
+ * that `dockerfile_entrypoint.sh` stays a script. BuildKit's per-Dockerfile ignore file is not one.
+ */
+export function isDockerfileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".dockerignore")) return false;
+  return /^(dockerfile|containerfile)(\..+|[-_][\w-]+)?$/.test(lower) || /.\.(dockerfile|containerfile)$/.test(lower);
 }
 
 /** Which list a file found in a folder walk goes to, or null when the analysis does not read it. */
