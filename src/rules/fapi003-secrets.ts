@@ -265,8 +265,10 @@ function isStandIn(value: string): boolean {
     /^__[a-z][a-z0-9_]*__$/.test(value) ||
     // Tokenizer markup, with DeepSeek's full-width bars too (`"<｜User｜>"`, `"｜DSML｜"`).
     /^(<[|｜][\w.-]+[|｜]>|[|｜][\w.-]+[|｜]|<\/?[\w.-]+>|\[[A-Z_]+\])$/.test(value) ||
-    // A command-line flag (`token == "-c"` while splitting libpq options).
+    // A command-line flag (`token == "-c"` while splitting libpq options), or the word that leaves an interactive
+    // prompt (`if input_password == "exit": break` in a create-admin script).
     /^(-[A-Za-z]|--[a-z][a-z-]*)$/.test(value) ||
+    /^(exit|quit|cancel|abort)$/i.test(value) ||
     // A redaction marker in brackets (`"[redacted]"`, `"<hidden>"`), or the bare word that replaces an erased value
     // (`user.hashed_password = "REDACTED"` when an account is anonymised).
     /^[\[<(*]+\s*(redacted|hidden|masked|removed|filtered|omitted)\s*[\]>)*]+$/i.test(value) ||
