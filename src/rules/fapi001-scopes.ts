@@ -261,8 +261,10 @@ function importedWords(index: ProjectIndex): Map<string, Set<ModuleInfo>> {
  * Whether the function holding a scope only ever runs while modules are imported: every reference to it in the
  * project's non-test code is a decorator (`@register`, `@register("x")`) or a call at module or class level
  * (`exclude_from_metrics(admin_app)` in a package's `__init__`), or it is the inner function a decorator factory
- * used only that way returns. Filling a registry there is initialisation. Any other reference (a call inside a
- * function, the function passed as a value, another function of the same name) keeps the mutation reported.
+ * used only that way returns, or it is called only from module-level functions that themselves run at import only
+ * (`register_log_patcher(f)` inside `setup_otlp(app)`, which `main.py` calls at module level). Filling a registry
+ * there is initialisation. Any other reference (a call inside another function, the function passed as a value,
+ * another function of the same name) keeps the mutation reported.
  */
 export function runsAtImportOnly(index: ProjectIndex, scope: Scope, memo: Map<FunctionInfo, FunctionUse>): boolean {
   let s: Scope | null = scope;
@@ -283,6 +285,8 @@ export type FunctionUse = "import" | "decorator-factory" | "other";
 function uses(index: ProjectIndex, fn: FunctionInfo, memo: Map<FunctionInfo, FunctionUse>): FunctionUse {
   const cached = memo.get(fn);
   if (cached) return cached;
+  // Pessimistic while this one is worked out: a cycle of callers never proves import-only use.
+  memo.set(fn, "other");
   let importCalls = 0;
   let factoryCalls = 0;
   let other = 0;
@@ -304,8 +308,14 @@ function uses(index: ProjectIndex, fn: FunctionInfo, memo: Map<FunctionInfo, Fun
       // this function.
       if (ref.type === "attribute" && isForeignAttribute(index, mod, ref)) continue;
       const up = ref.parent;
-      if (hasAncestor(ref, ["function_definition", "lambda"])) other++;
-      else if (up?.type === "decorator") importCalls++;
+      const enclosing = nearestAncestor(ref, ["function_definition", "lambda"]);
+      if (enclosing) {
+        // A call from a module-level function that itself runs only at import time runs only then too.
+        const direct = up?.type === "call" && up.childForFieldName("function")?.id === ref.id && up.parent?.type !== "decorator";
+        const caller = direct && enclosing.type === "function_definition" ? mod.functions.find((f) => f.node.id === enclosing.id) : undefined;
+        if (caller && caller !== fn && caller.outer.kind === "module" && uses(index, caller, memo) === "import") importCalls++;
+        else other++;
+      } else if (up?.type === "decorator") importCalls++;
       else if (up?.type === "call" && up.childForFieldName("function")?.id === ref.id) {
         if (up.parent?.type === "decorator") factoryCalls++;
         else importCalls++;
@@ -325,6 +335,10 @@ function isForeignAttribute(index: ProjectIndex, mod: ModuleInfo, ref: Node): bo
 }
 
 function hasAncestor(node: Node, types: string[]): boolean {
-  for (let p = node.parent; p; p = p.parent) if (types.includes(p.type)) return true;
-  return false;
+  return nearestAncestor(node, types) !== null;
+}
+
+function nearestAncestor(node: Node, types: string[]): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (types.includes(p.type)) return p;
+  return null;
 }

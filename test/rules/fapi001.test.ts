@@ -14,6 +14,18 @@ describe("FAPI001 global-state across files", () => {
     expect(places(result)).toEqual([]);
   });
 
+  it("treats a registry filled through a setup function that main.py calls at module level as initialisation", async () => {
+    const logging = "_patchers = []\n\n\ndef register_log_patcher(fn):\n    _patchers.append(fn)\n";
+    const otel = "from app.logging import register_log_patcher\n\n\ndef _inject(record):\n    return record\n\n\ndef setup_otlp(app):\n    register_log_patcher(_inject)\n";
+    const main = "from fastapi import FastAPI\n\nfrom app.otel import setup_otlp\n\napp = FastAPI()\nsetup_otlp(app)\n";
+    const quiet = await scanFiles({ "app/logging.py": logging, "app/otel.py": otel, "app/main.py": main }, { select: ["FAPI001"] });
+    expect(places(quiet)).toEqual([]);
+    // Called from a route instead, the setup runs per request and the registry grows with each one.
+    const route = `${main}\n\n@app.post("/reconfigure")\nasync def reconfigure():\n    setup_otlp(app)\n`;
+    const loud = await scanFiles({ "app/logging.py": logging, "app/otel.py": otel, "app/main.py": route }, { select: ["FAPI001"] });
+    expect(places(loud)).toEqual(["app/logging.py:1 FAPI001"]);
+  });
+
   it("reports a session opened at import time from a factory defined in another module", async () => {
     const result = await scanFiles(
       {
@@ -67,14 +79,15 @@ describe("FAPI001 global-state across files", () => {
   });
 
   it("tells a script from the app's module of the same name by what the imports name", async () => {
-    const script = "import sys\n\nseen = {}\n\n\ndef mark(k):\n    seen[k] = 1\n\n\ndef main():\n    mark(sys.argv[1])\n\n\nif __name__ == '__main__':\n    main()\n";
+    // The probe is a `global` statement: reported wherever it runs, unless its module is a script.
+    const script = "import sys\n\nlast = None\n\n\ndef mark(k):\n    global last\n    last = k\n\n\ndef main():\n    mark(sys.argv[1])\n\n\nif __name__ == '__main__':\n    main()\n";
     const files: Record<string, string> = { "scripts/db.py": script, "app/core/db.py": "engines = {}\n\n\ndef engine_for(url):\n    engines[url] = url\n" };
     // Many app modules import `db`, the app's own: the word is everywhere, the script is imported by none.
     for (let i = 0; i < 12; i++) files[`app/api/r${i}.py`] = "from app.core import db\n";
     expect(places(await scanFiles(files, { select: ["FAPI001"] }))).toEqual(["app/core/db.py:1 FAPI001"]);
     // Imported by the app, the script's module is server code.
     files["app/main.py"] = "import scripts.db\n";
-    expect(places(await scanFiles(files, { select: ["FAPI001"] }))).toEqual(["app/core/db.py:1 FAPI001", "scripts/db.py:3 FAPI001"]);
+    expect(places(await scanFiles(files, { select: ["FAPI001"] }))).toEqual(["app/core/db.py:1 FAPI001", "scripts/db.py:7 FAPI001"]);
   });
 
   it("keeps a module that starts a server or a bot, though it reads like a script", async () => {
@@ -109,7 +122,7 @@ describe("FAPI001 global-state across files", () => {
 
   it("skips batch jobs with a module-level loop and scripts only other scripts import, unless the server imports them or they wire an app", async () => {
     const job =
-      "import glob\n\nseen = {}\n\n\ndef handle(path):\n    seen[path] = True\n\n\ndef handle_all(paths):\n    for p in paths:\n        handle(p)\n\n\nfor batch in [glob.glob('*.log')]:\n    handle_all(batch)\n";
+      "import glob\n\nlast = None\n\n\ndef handle(path):\n    global last\n    last = path\n\n\ndef handle_all(paths):\n    for p in paths:\n        handle(p)\n\n\nfor batch in [glob.glob('*.log')]:\n    handle_all(batch)\n";
     const result = await scanFiles(
       {
         "analysis/count_votes.py": job,
@@ -121,7 +134,7 @@ describe("FAPI001 global-state across files", () => {
       },
       { select: ["FAPI001"] },
     );
-    expect(places(result)).toEqual(["app/indexer.py:3 FAPI001", "app/wiring.py:5 FAPI001"]);
+    expect(places(result)).toEqual(["app/indexer.py:7 FAPI001", "app/wiring.py:9 FAPI001"]);
   });
 
   it("counts a loop inside a module-level try or with block as a batch job", async () => {
