@@ -1,5 +1,5 @@
 import { MAPPING_OR_ANY_TYPES } from "../python/names.js";
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import type { FunctionInfo, ModuleInfo, ParamInfo } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
 import { genericParts, isNone, unparen, unwrapType } from "../python/syntax.js";

@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import type { ModuleInfo, Scope } from "../python/module.js";
 import { fapi001 } from "../rules/fapi001-global-state.js";
 import { at, byPlace, count, itemResult, listed } from "./evidence.js";

@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import type { FunctionInfo } from "../python/module.js";
 import type { RouteInfo } from "../python/project-index.js";
 import { argument, callArguments, isNone, stringLiteral, unparen, type CallArguments } from "../python/syntax.js";

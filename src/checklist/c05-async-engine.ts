@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import { type ClassInfo, factsOf } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { callArguments, isSampleDataPath, unparen } from "../python/syntax.js";

@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import type { ClassInfo, ModuleInfo } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { callArguments, isSampleDataPath, isTrue, stringLiteral, unparen } from "../python/syntax.js";

@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import type { ModuleInfo } from "../python/module.js";
 import type { Persona } from "../persona/schema.js";
 import type { AuditContext, ChecklistItemResult, Evidence, ItemStatus } from "./types.js";

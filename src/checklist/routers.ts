@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex, RouteInfo } from "../python/project-index.js";
 import { argument, callArguments, isNone, unparen, type CallArguments } from "../python/syntax.js";

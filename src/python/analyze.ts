@@ -1,7 +1,7 @@
 import type { SourceFile } from "../files/types.js";
 import { MAX_NESTING, nestingBeyond } from "./depth.js";
 import { buildModule, type ModuleInfo } from "./module.js";
-import { loadEngine, parsePython } from "./parser.js";
+import { loadEngine, parsePython, readTree } from "./parser.js";
 import { ProjectIndex } from "./project-index.js";
 import { blankTemplateTags, looksLikeTemplate } from "./template-source.js";
 
@@ -34,17 +34,16 @@ export interface AnalyzeOptions {
 const YIELD_EVERY_MS = 15;
 
 /**
- * Most source characters analysed in one call. Every tree stays alive until the cross-file index is done, and
- * tree-sitter trees take about 30 bytes of WASM memory per source character (measured on polar's server); the
- * WASM heap is capped at 4 GiB and never shrinks, so past this a call stops early and says so rather than
- * exhausting memory for the server's whole life.
+ * Most source characters analysed in one call. Every module's tree stays in memory until the cross-file index is
+ * done: as JavaScript arrays (see flat-tree.ts) of about 5 bytes per source character, next to the source itself
+ * (measured on polar's server). Past this a call stops early and says so rather than growing without bound.
  */
 export const MAX_SOURCE_CHARS = 40 * 1024 * 1024;
 
 /**
- * Parses every Python file once and builds the project index, runs `use` on it, then frees every tree,
- * whatever happens: the WASM heap never shrinks, so a leaked tree is memory lost for the server's life.
- * `coverage` says how many files were parsed and, when not all, why.
+ * Parses every Python file once, copies its tree out of WASM and frees the WASM tree at once, whatever happens
+ * (the WASM heap never shrinks, so it only ever holds the file being parsed), builds the project index and runs
+ * `use` on it. `coverage` says how many files were parsed and, when not all, why.
  */
 export async function withProjectIndex<T>(
   files: SourceFile[],
@@ -57,54 +56,52 @@ export async function withProjectIndex<T>(
   let truncated: string | null = null;
   let done = 0;
   let chars = 0;
-  try {
-    let lastYield = Date.now();
-    for (const file of files) {
-      opts.signal?.throwIfAborted();
-      if (opts.deadline !== undefined && Date.now() > opts.deadline) {
-        truncated = `time budget ran out after analysing ${done} of ${files.length} files`;
-        break;
+  let lastYield = Date.now();
+  for (const file of files) {
+    opts.signal?.throwIfAborted();
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) {
+      truncated = `time budget ran out after analysing ${done} of ${files.length} files`;
+      break;
+    }
+    if (chars + file.content.length > (opts.maxSourceChars ?? MAX_SOURCE_CHARS) && done > 0) {
+      truncated = `memory limit: analysed the first ${done} of ${files.length} files (${Math.round(chars / 1048576)} MiB of source); scan a sub-folder for the rest`;
+      break;
+    }
+    chars += file.content.length;
+    // Template files (cookiecutter) parse with their Jinja tags blanked, lines and columns unchanged.
+    const source = looksLikeTemplate(file.content) ? blankTemplateTags(file.content) : file.content;
+    const tree = parsePython(engine, source);
+    let mod: ModuleInfo | null = null;
+    try {
+      const deep = nestingBeyond(tree.rootNode, MAX_NESTING);
+      if (deep) {
+        parseErrors.push({
+          file: file.path,
+          message: `nested more than ${MAX_NESTING} syntax levels deep at line ${deep.row + 1}, column ${deep.column + 1}; the file was not analysed`,
+        });
+      } else {
+        // The analysis reads a copy of the tree in JavaScript arrays: the WASM tree is freed right away.
+        mod = buildModule(file, readTree(engine, tree, source));
       }
-      if (chars + file.content.length > (opts.maxSourceChars ?? MAX_SOURCE_CHARS) && done > 0) {
-        truncated = `memory limit: analysed the first ${done} of ${files.length} files (${Math.round(chars / 1048576)} MiB of source); scan a sub-folder for the rest`;
-        break;
-      }
-      chars += file.content.length;
-      // Template files (cookiecutter) parse with their Jinja tags blanked, lines and columns unchanged.
-      const tree = parsePython(engine, looksLikeTemplate(file.content) ? blankTemplateTags(file.content) : file.content);
-      let mod: ModuleInfo | null = null;
-      try {
-        const deep = nestingBeyond(tree.rootNode, MAX_NESTING);
-        if (deep) {
-          parseErrors.push({
-            file: file.path,
-            message: `nested more than ${MAX_NESTING} syntax levels deep at line ${deep.row + 1}, column ${deep.column + 1}; the file was not analysed`,
-          });
-        } else {
-          mod = buildModule(engine, file, tree);
-        }
-      } finally {
-        if (!mod) tree.delete();
-      }
-      if (mod) {
-        modules.push(mod);
-        for (const e of mod.syntaxErrors.slice(0, 1)) {
-          const more = mod.syntaxErrors.length > 1 ? ` (and ${mod.syntaxErrors.length - 1} more)` : "";
-          parseErrors.push({ file: file.path, message: `syntax error at line ${e.line}, column ${e.column}: ${e.message}${more}; the rest of the file was analysed` });
-        }
-      }
-      done++;
-      opts.onProgress?.(done, files.length);
-      // Yield to the event loop every few milliseconds (by time: one large file can take 100 ms) so that a
-      // cancellation and other clients' requests get through while a big project is parsed.
-      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
+    } finally {
+      tree.delete();
+    }
+    if (mod) {
+      modules.push(mod);
+      for (const e of mod.syntaxErrors.slice(0, 1)) {
+        const more = mod.syntaxErrors.length > 1 ? ` (and ${mod.syntaxErrors.length - 1} more)` : "";
+        parseErrors.push({ file: file.path, message: `syntax error at line ${e.line}, column ${e.column}: ${e.message}${more}; the rest of the file was analysed` });
       }
     }
-    opts.signal?.throwIfAborted();
-    return await use(new ProjectIndex(modules), parseErrors, { filesParsed: done, truncated });
-  } finally {
-    for (const m of modules) m.tree.delete();
+    done++;
+    opts.onProgress?.(done, files.length);
+    // Yield to the event loop every few milliseconds (by time: one large file can take 100 ms) so that a
+    // cancellation and other clients' requests get through while a big project is parsed.
+    if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((r) => setImmediate(r));
+      lastYield = Date.now();
+    }
   }
+  opts.signal?.throwIfAborted();
+  return await use(new ProjectIndex(modules), parseErrors, { filesParsed: done, truncated });
 }

@@ -1,6 +1,5 @@
-import type { Node, Query, Tree } from "web-tree-sitter";
 import type { SourceFile } from "../files/types.js";
-import { compiledQuery, type Engine } from "./parser.js";
+import { SyntaxNode as SyntaxNodeClass, type FlatTree, type SyntaxNode as Node } from "./flat-tree.js";
 import { dottedName, isTestPath, moduleNameOf } from "./syntax.js";
 
 /**
@@ -75,7 +74,7 @@ export interface ModuleInfo {
   /** Package used to resolve relative imports (the module itself for `__init__.py`). */
   packageName: string;
   isTest: boolean;
-  tree: Tree;
+  tree: FlatTree;
   root: Node;
   moduleScope: Scope;
   imports: Map<string, ImportBinding>;
@@ -126,24 +125,56 @@ export interface ScopeFacts {
 type FactKind = keyof ScopeFacts;
 const FACT_KINDS: FactKind[] = ["calls", "returns", "yields", "ifs", "assignments", "augmentedAssignments", "deletes", "withItems", "comparisons"];
 
-/** The statements and expressions rules read, found per scope by running this query over the scope's own code. */
-const FACTS_QUERY = `
-(call) @calls
-(if_statement) @ifs
-(return_statement) @returns
-(yield) @yields
-(assignment) @assignments
-(augmented_assignment) @augmentedAssignments
-(delete_statement) @deletes
-(with_item) @withItems
-(comparison_operator) @comparisons
-`;
+/** The statements and expressions rules read, by node type: a scope's facts are its own nodes of these types. */
+const FACT_TYPES: Readonly<Record<string, FactKind>> = {
+  call: "calls",
+  if_statement: "ifs",
+  return_statement: "returns",
+  yield: "yields",
+  assignment: "assignments",
+  augmented_assignment: "augmentedAssignments",
+  delete_statement: "deletes",
+  with_item: "withItems",
+  comparison_operator: "comparisons",
+};
+
+/** Fact kinds by a tree's type ids (named nodes only: `yield` is also the keyword's type), built once per language. */
+const factKindsByLanguage = new WeakMap<object, (FactKind | undefined)[]>();
+
+function factKinds(tree: FlatTree): (FactKind | undefined)[] {
+  let kinds = factKindsByLanguage.get(tree.language);
+  if (!kinds) {
+    kinds = tree.language.types.map((t) => FACT_TYPES[t]);
+    factKindsByLanguage.set(tree.language, kinds);
+  }
+  return kinds;
+}
+
+/** The first node (pre-order index) that starts at or after `at`: pre-order start positions never decrease. */
+function firstNodeFrom(tree: FlatTree, at: number): number {
+  let lo = 0;
+  let hi = tree.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tree.start[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Hands each fact node that starts in `[from, to)` to `into`, in pre-order (source order, outer node first). */
+function collectFacts(tree: FlatTree, from: number, to: number, into: (kind: FactKind, node: Node) => void): void {
+  const kinds = factKinds(tree);
+  for (let i = firstNodeFrom(tree, from); i < tree.count && tree.start[i]! < to; i++) {
+    const kind = kinds[tree.type[i]!];
+    if (kind && tree.flags[i]! & 1) into(kind, new SyntaxNodeClass(tree, i));
+  }
+}
 
 /**
  * Keywords that start the nodes the skeleton needs: scopes (def, class, lambda), imports, `global`, PEP 695 type
- * aliases and noqa comments. Finding them in the text and asking the tree for the node at each hit costs a few
- * WASM calls per hit, where a query visits every node of the file; hits inside strings and comments are dropped
- * by checking the node found.
+ * aliases and noqa comments. Finding them in the text and asking the tree for the node at each hit skips the
+ * nodes in between; hits inside strings and comments are dropped by checking the node found.
  */
 const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*(?:no(?:qa|sec)|pragma:[ \t]*allowlist)/gi;
 
@@ -190,9 +221,8 @@ function suppressedBy(comment: string): Set<string> | null | undefined {
   return noqa || codes.size > 0 ? codes : undefined;
 }
 
-/** Per-module state behind the lazy facts: the query to run and every scope in source order. */
+/** Per-module state behind the lazy facts: every scope in source order. */
 interface LazyFacts {
-  query: Query;
   scopes: Scope[];
   /** Facts by scope, filled on demand. */
   byScope: Map<Scope, ScopeFacts>;
@@ -207,7 +237,7 @@ const lazyState = new WeakMap<ModuleInfo, LazyFacts>();
  * statements, noqa comments and syntax errors); calls, returns, assignments and the other facts of a scope are
  * read from the tree only when a rule asks for them (`factsOf`), or for the whole module through `mod.calls` & co.
  */
-export function buildModule(engine: Engine, file: SourceFile, tree: Tree): ModuleInfo {
+export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   const root = tree.rootNode;
   const name = moduleNameOf(file.path);
   const isInit = /(^|\/)__init__\.py$/.test(file.path);
@@ -306,12 +336,12 @@ export function buildModule(engine: Engine, file: SourceFile, tree: Tree): Modul
   }
   // Children by where their bodies begin: `scopeAt` and `factsOf` walk them in that order.
   for (const scope of scopes) if (scope.children.length > 1) scope.children.sort((a, b) => a.activeFrom - b.activeFrom);
-  const state: LazyFacts = { query: compiledQuery(engine, FACTS_QUERY), scopes, byScope: new Map(), all: null };
+  const state: LazyFacts = { scopes, byScope: new Map(), all: null };
   lazyState.set(mod, state);
 
   for (const node of globals) mod.globals.push({ node, scope: scopeAt(scopes, node.startIndex) });
   // Imports and definitions are worked out on first use: nothing resolves a name into most test modules, and the
-  // module's definitions need a facts query over its top-level code.
+  // module's definitions need the facts of its top-level code.
   let importsOf: { imports: ModuleInfo["imports"]; starImports: string[] } | null = null;
   const importTables = () => {
     if (importsOf) return importsOf;
@@ -380,8 +410,8 @@ function emptyFacts(): ScopeFacts {
 }
 
 /**
- * The facts of one scope's own code, read from the tree on first use: the query runs only over the scope's code
- * between its nested scopes' bodies, so asking for the facts of a handler never visits the rest of the file.
+ * The facts of one scope's own code, read from the tree on first use: only the nodes of the scope's code between
+ * its nested scopes' bodies are visited, so asking for the facts of a handler never visits the rest of the file.
  */
 export function factsOf(scope: Scope): ScopeFacts {
   const state = lazyState.get(scope.module)!;
@@ -395,14 +425,8 @@ export function factsOf(scope: Scope): ScopeFacts {
     from = Math.max(from, child.end);
   }
   if (scope.end > from) ranges.push([from, scope.end]);
-  const root = scope.module.root;
-  for (const [start, end] of ranges) {
-    for (const capture of state.query.captures(root, { startIndex: start, endIndex: end })) {
-      const node = capture.node;
-      if (node.startIndex < start || node.startIndex >= end) continue;
-      facts[capture.name as FactKind].push({ node, scope });
-    }
-  }
+  const tree = scope.module.tree;
+  for (const [start, end] of ranges) collectFacts(tree, start, end, (kind, node) => facts[kind].push({ node, scope }));
   state.byScope.set(scope, facts);
   return facts;
 }
@@ -444,19 +468,19 @@ function allFacts(mod: ModuleInfo): ScopeFacts {
   const all = emptyFacts();
   const pending = state.scopes.filter((s) => !state.byScope.has(s));
   if (pending.length > 1) {
-    // One pass over the whole tree costs less than a query per scope: file each fact under its scope.
+    // One pass over the whole tree costs less than one per scope: file each fact under its scope.
     const fresh = new Map<Scope, ScopeFacts>();
     for (const s of pending) fresh.set(s, emptyFacts());
-    for (const capture of state.query.captures(mod.root)) {
-      const scope = scopeAt(state.scopes, capture.node.startIndex);
-      fresh.get(scope)?.[capture.name as FactKind].push({ node: capture.node, scope });
-    }
+    collectFacts(mod.tree, 0, Number.MAX_SAFE_INTEGER, (kind, node) => {
+      const scope = scopeAt(state.scopes, node.startIndex);
+      fresh.get(scope)?.[kind].push({ node, scope });
+    });
     for (const [s, f] of fresh) state.byScope.set(s, f);
   }
   const perScope = state.scopes.map((s) => factsOf(s));
   for (const kind of FACT_KINDS) {
     const list = perScope.flatMap((f) => f[kind]);
-    // Stable: facts that start together come from one scope, in the query's order.
+    // Stable: facts that start together come from one scope, outer node first.
     all[kind] = list.sort((a, b) => a.node.startIndex - b.node.startIndex);
   }
   state.all = all;

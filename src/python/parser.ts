@@ -1,15 +1,88 @@
 import { createRequire } from "node:module";
-import { Language, Parser, Query, type Tree } from "web-tree-sitter";
+import { Language, Parser, type Tree } from "web-tree-sitter";
+import { INHERITS_FIELDS, memoryLayout, readTreeFromMemory, readTreeWithCursor, type FlatTree, type MemoryLayout, type TreeLanguage, type WasmMemory } from "./flat-tree.js";
 
 const require = createRequire(import.meta.url);
 
 interface Engine {
   parser: Parser;
   language: Language;
-  queries: Map<string, Query>;
+  /** The language as the flat trees name it. */
+  treeLanguage: TreeLanguage;
+  /** Where the fast reader finds tree-sitter's tables, or null when its self-check failed (the cursor reader is used). */
+  layout: MemoryLayout | null;
 }
 
 let engine: Promise<Engine> | null = null;
+
+/**
+ * WASM memory handed to web-tree-sitter, so that the fast tree reader can see it. The same limits emscripten
+ * gives its own: 32 MiB to start, 2 GiB at most.
+ */
+function newMemory(): WasmMemory {
+  const { WebAssembly } = globalThis as unknown as { WebAssembly: { Memory: new (limits: { initial: number; maximum: number }) => WasmMemory } };
+  return new WebAssembly.Memory({ initial: 512, maximum: 32768 });
+}
+
+/**
+ * Snippet the fast reader must read exactly as the cursor API does before it is trusted: fields, hidden and
+ * aliased nodes, comments (extras), string parts, a syntax error, a missing token, non-ASCII text and CRLF.
+ */
+const SELF_CHECK = [
+  "import os.path as p, sys  # noqa\r\n",
+  "from .a import (b as c, d)\n",
+  "@app.get('/x', tags=['é'])\n",
+  "async def f(x: int = 1, *a, y: str | None = None, **k) -> dict[str, int]:\n",
+  "    '''doc 😀'''\n",
+  "    global g\n",
+  "    v = await g(x)[0].y if x else lambda q: q\n",
+  "    match v:\n        case {'k': [1, *r]} if r: pass\n",
+  "    return {f'{x!r:>{y}}': [i for i in a if i], **k}\n",
+  "class C(B, metaclass=M):\n    type T = list[int]\n",
+  "def broken(:\n    print('x'\n",
+].join("");
+
+function treeLanguage(language: Language): TreeLanguage {
+  const fields = language.fields;
+  const fieldIds = new Map<string, number>();
+  fields.forEach((name, id) => {
+    if (name) fieldIds.set(name, id);
+  });
+  const namedSymbol = new Uint8Array(65536);
+  for (let s = 0; s < language.types.length; s++) namedSymbol[s] = language.nodeTypeIsNamed(s) ? 1 : 0;
+  return { types: language.types, fields, fieldIds, namedSymbol };
+}
+
+function sameTree(a: FlatTree, b: FlatTree): boolean {
+  if (a.count !== b.count) return false;
+  const pairs = [
+    [a.type, b.type],
+    [a.flags.map((f) => f & ~INHERITS_FIELDS), b.flags],
+    [a.field, b.field],
+    [a.start, b.start],
+    [a.end, b.end],
+    [a.parent, b.parent],
+    [a.next, b.next],
+  ] as const;
+  return pairs.every(([x, y]) => x.every((v, i) => v === y[i]));
+}
+
+/**
+ * The memory layout the fast reader may use, or null when it reads a probe snippet differently from the cursor API:
+ * web-tree-sitter may not run in the memory it was given (an older or newer build), or lay its tables out otherwise.
+ */
+export function checkedLayout(memory: WasmMemory, e: Engine): MemoryLayout | null {
+  const probe = parsePython(e, SELF_CHECK);
+  try {
+    const layout = memoryLayout(memory, e.language);
+    const fast = readTreeFromMemory(probe, SELF_CHECK, e.treeLanguage, layout);
+    return fast && sameTree(fast, readTreeWithCursor(probe, SELF_CHECK, e.treeLanguage)) ? layout : null;
+  } catch {
+    return null;
+  } finally {
+    probe.delete();
+  }
+}
 
 /**
  * Loads web-tree-sitter and the Python grammar on first use only: server start must stay instant, and a
@@ -17,11 +90,16 @@ let engine: Promise<Engine> | null = null;
  */
 export function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
-    await Parser.init();
+    const memory = newMemory();
+    await Parser.init({ wasmMemory: memory });
     const language = await Language.load(require.resolve("tree-sitter-python/tree-sitter-python.wasm"));
     const parser = new Parser();
     parser.setLanguage(language);
-    return { parser, language, queries: new Map() };
+    const names = treeLanguage(language);
+    const e: Engine = { parser, language, treeLanguage: names, layout: null };
+    e.layout = checkedLayout(memory, e);
+    if (!e.layout) console.error("persona-mcp: cannot read this web-tree-sitter's trees from memory; reading them through its API (slower)");
+    return e;
   })();
   engine.catch(() => {
     engine = null;
@@ -29,21 +107,16 @@ export function loadEngine(): Promise<Engine> {
   return engine;
 }
 
-/** A query compiled once per process and reused for every file. */
-export function compiledQuery(e: Engine, source: string): Query {
-  let q = e.queries.get(source);
-  if (!q) {
-    q = new Query(e.language, source);
-    e.queries.set(source, q);
-  }
-  return q;
-}
-
 /** Parses one file. The caller owns the tree and must `delete()` it: the WASM heap never shrinks. */
 export function parsePython(e: Engine, source: string): Tree {
   const tree = e.parser.parse(source);
   if (!tree) throw new Error("tree-sitter returned no tree");
   return tree;
+}
+
+/** Copies a parsed tree into JavaScript arrays (see flat-tree.ts); the WASM tree can be deleted right after. */
+export function readTree(e: Engine, tree: Tree, source: string): FlatTree {
+  return (e.layout && readTreeFromMemory(tree, source, e.treeLanguage, e.layout)) || readTreeWithCursor(tree, source, e.treeLanguage);
 }
 
 export type { Engine };

@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "./flat-tree.js";
 import { type ClassInfo, type Definition, type Fact, factsOf, factsOfScopes, type FunctionInfo, type ModuleInfo, type ParamInfo, type Scope, scopeOf, scopesMatching } from "./module.js";
 import {
   ANNOTATED,

@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "./flat-tree.js";
 
 /** Positional and keyword arguments of a call (splats are skipped: their content is unknown). */
 export interface CallArguments {

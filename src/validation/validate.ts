@@ -1,4 +1,4 @@
-import type { Node } from "web-tree-sitter";
+import type { SyntaxNode as Node } from "../python/flat-tree.js";
 import { UserError } from "../core/errors.js";
 import type { LoadedProject } from "../files/types.js";
 import type { Persona } from "../persona/schema.js";
