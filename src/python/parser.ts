@@ -17,11 +17,14 @@ let engine: Promise<Engine> | null = null;
 
 /**
  * WASM memory handed to web-tree-sitter, so that the fast tree reader can see it. The same limits emscripten
- * gives its own: 32 MiB to start, 2 GiB at most.
+ * gives its own: 32 MiB to start, 2 GiB at most. web-tree-sitter initialises once per process, so the memory is
+ * kept process-wide: a second copy of this module (another build loaded next to it) then finds the same one.
  */
-function newMemory(): WasmMemory {
-  const { WebAssembly } = globalThis as unknown as { WebAssembly: { Memory: new (limits: { initial: number; maximum: number }) => WasmMemory } };
-  return new WebAssembly.Memory({ initial: 512, maximum: 32768 });
+const MEMORY = Symbol.for("persona-mcp.web-tree-sitter-memory");
+
+function sharedMemory(): WasmMemory {
+  const g = globalThis as unknown as { [MEMORY]?: WasmMemory; WebAssembly: { Memory: new (limits: { initial: number; maximum: number }) => WasmMemory } };
+  return (g[MEMORY] ??= new g.WebAssembly.Memory({ initial: 512, maximum: 32768 }));
 }
 
 /**
@@ -90,7 +93,7 @@ export function checkedLayout(memory: WasmMemory, e: Engine): MemoryLayout | nul
  */
 export function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
-    const memory = newMemory();
+    const memory = sharedMemory();
     await Parser.init({ wasmMemory: memory });
     const language = await Language.load(require.resolve("tree-sitter-python/tree-sitter-python.wasm"));
     const parser = new Parser();
