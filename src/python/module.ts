@@ -242,28 +242,14 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   const name = moduleNameOf(file.path);
   const isInit = /(^|\/)__init__\.py$/.test(file.path);
   const text = file.content;
-  const mod = {
-    file,
-    name,
-    packageName: isInit ? name : name.split(".").slice(0, -1).join("."),
-    isTest: isTestPath(file.path),
-    tree,
-    root,
-    moduleScope: null as unknown as Scope,
-    functions: [],
-    classes: [],
-    globals: [],
-    noqa: new Map(),
-    syntaxErrors: [],
-  } as unknown as ModuleInfo;
-  const moduleScope: Scope = { kind: "module", node: root, parent: null, fn: null, cls: null, module: mod, activeFrom: 0, end: root.endIndex, children: [] };
-  mod.moduleScope = moduleScope;
+  const mod = new PyModule(file, name, isInit ? name : name.split(".").slice(0, -1).join("."), isTestPath(file.path), tree, root);
+  const moduleScope = mod.moduleScope;
 
   // Collect the skeleton nodes from keyword hits, each once (a decorated def is reached from one keyword only).
   const scopeNodes: { node: Node; at: number; kind: "def" | "class" | "lambda" }[] = [];
-  const imports: Node[] = [];
+  const imports = mod.importNodes;
   const globals: Node[] = [];
-  const aliases: Node[] = [];
+  const aliases = mod.aliasNodes;
   SKELETON.lastIndex = 0;
   for (let m = SKELETON.exec(text); m; m = SKELETON.exec(text)) {
     const hit = m[0];
@@ -310,7 +296,7 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
     for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.activeFrom <= start) return stack[i]!;
     return moduleScope;
   };
-  const defs: { at: number; name: string; def: Definition }[] = [];
+  const defs = mod.defs;
   for (const { node, at, kind } of scopeNodes) {
     const outer = enclosing(node.startIndex);
     const body = node.childForFieldName("body");
@@ -340,40 +326,6 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   lazyState.set(mod, state);
 
   for (const node of globals) mod.globals.push({ node, scope: scopeAt(scopes, node.startIndex) });
-  // Imports and definitions are worked out on first use: nothing resolves a name into most test modules, and the
-  // module's definitions need the facts of its top-level code.
-  let importsOf: { imports: ModuleInfo["imports"]; starImports: string[] } | null = null;
-  const importTables = () => {
-    if (importsOf) return importsOf;
-    importsOf = { imports: new Map(), starImports: [] };
-    for (const node of imports) addImport(mod, importsOf, node);
-    return importsOf;
-  };
-  lazy(mod, "imports", () => importTables().imports);
-  lazy(mod, "starImports", () => importTables().starImports);
-  lazy(mod, "definitions", () => {
-    for (const node of aliases) {
-      // PEP 695: `type SessionDep = Annotated[Session, Depends(get_db)]`.
-      if (scopeAt(scopes, node.startIndex) !== moduleScope) continue;
-      const left = node.childForFieldName("left");
-      const right = node.childForFieldName("right");
-      const id = left?.type === "type" ? left.namedChild(0) : left;
-      if (id && right) defs.push({ at: node.startIndex, name: id.text, def: { kind: "value", value: right, target: id, annotation: null } });
-    }
-    // Module-level assignments define names too; the last definition in source order wins.
-    for (const fact of factsOf(moduleScope).assignments) {
-      const d = definitionOf(fact.node);
-      if (d) defs.push(d);
-    }
-    defs.sort((a, b) => a.at - b.at);
-    const definitions: ModuleInfo["definitions"] = new Map();
-    for (const d of defs) definitions.set(d.name, d.def);
-    return definitions;
-  });
-
-  for (const kind of FACT_KINDS) {
-    Object.defineProperty(mod, kind, { enumerable: true, get: () => allFacts(mod)[kind] });
-  }
   if (root.hasError) mod.syntaxErrors = collectSyntaxErrors(root);
   return mod;
 }
@@ -487,20 +439,105 @@ function allFacts(mod: ModuleInfo): ScopeFacts {
   return all;
 }
 
+type DefinitionEntry = { at: number; name: string; def: Definition };
+
 /**
- * Defines `key` on `obj` as computed on first read and kept: most functions' parameters, decorators and return
- * annotations, and most classes' bases, are never asked for, and each costs several calls into the tree.
+ * A module. The skeleton is built by `buildModule`; imports, definitions and the module-wide fact lists are
+ * worked out on first use (nothing resolves a name into most test modules, and the module's definitions need the
+ * facts of its top-level code) and kept. Classes rather than objects given getters one by one: every module,
+ * function and class then shares one shape, which keeps the property reads of the rules fast.
  */
-function lazy<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(obj, key, {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(obj, key, { value, enumerable: true, writable: false });
-      return value;
-    },
-  });
+class PyModule implements ModuleInfo {
+  readonly moduleScope: Scope;
+  readonly functions: FunctionInfo[] = [];
+  readonly classes: ClassInfo[] = [];
+  readonly globals: Fact[] = [];
+  readonly noqa = new Map<number, Set<string> | null>();
+  syntaxErrors: ModuleInfo["syntaxErrors"] = [];
+  /** Skeleton parts `buildModule` collects for the lazy tables: import statements, PEP 695 aliases, defs and classes. */
+  readonly importNodes: Node[] = [];
+  readonly aliasNodes: Node[] = [];
+  readonly defs: DefinitionEntry[] = [];
+  private importTables: { imports: ModuleInfo["imports"]; starImports: string[] } | null = null;
+  private definitionTable: ModuleInfo["definitions"] | null = null;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly name: string,
+    readonly packageName: string,
+    readonly isTest: boolean,
+    readonly tree: FlatTree,
+    readonly root: Node,
+  ) {
+    this.moduleScope = { kind: "module", node: root, parent: null, fn: null, cls: null, module: this, activeFrom: 0, end: root.endIndex, children: [] };
+  }
+
+  private tables(): { imports: ModuleInfo["imports"]; starImports: string[] } {
+    if (!this.importTables) {
+      this.importTables = { imports: new Map(), starImports: [] };
+      for (const node of this.importNodes) addImport(this, this.importTables, node);
+    }
+    return this.importTables;
+  }
+  get imports(): ModuleInfo["imports"] {
+    return this.tables().imports;
+  }
+  get starImports(): string[] {
+    return this.tables().starImports;
+  }
+  get definitions(): ModuleInfo["definitions"] {
+    return (this.definitionTable ??= moduleDefinitions(this));
+  }
+  get calls(): readonly Fact[] {
+    return allFacts(this).calls;
+  }
+  get returns(): readonly Fact[] {
+    return allFacts(this).returns;
+  }
+  get yields(): readonly Fact[] {
+    return allFacts(this).yields;
+  }
+  get ifs(): readonly Fact[] {
+    return allFacts(this).ifs;
+  }
+  get assignments(): readonly Fact[] {
+    return allFacts(this).assignments;
+  }
+  get augmentedAssignments(): readonly Fact[] {
+    return allFacts(this).augmentedAssignments;
+  }
+  get deletes(): readonly Fact[] {
+    return allFacts(this).deletes;
+  }
+  get withItems(): readonly Fact[] {
+    return allFacts(this).withItems;
+  }
+  get comparisons(): readonly Fact[] {
+    return allFacts(this).comparisons;
+  }
+}
+
+/** Module-level definitions by name: defs, classes, PEP 695 aliases and assignments; the last one wins. */
+function moduleDefinitions(mod: PyModule): ModuleInfo["definitions"] {
+  const state = lazyState.get(mod)!;
+  const defs = [...mod.defs];
+  for (const node of mod.aliasNodes) {
+    // PEP 695: `type SessionDep = Annotated[Session, Depends(get_db)]`.
+    if (scopeAt(state.scopes, node.startIndex) !== mod.moduleScope) continue;
+    const left = node.childForFieldName("left");
+    const right = node.childForFieldName("right");
+    const id = left?.type === "type" ? left.namedChild(0) : left;
+    if (id && right) defs.push({ at: node.startIndex, name: id.text, def: { kind: "value", value: right, target: id, annotation: null } });
+  }
+  // Module-level assignments define names too; the last definition in source order wins.
+  for (const fact of factsOf(mod.moduleScope).assignments) {
+    const d = definitionOf(fact.node);
+    if (d) defs.push(d);
+  }
+  defs.sort((a, b) => a.at - b.at);
+  const definitions: ModuleInfo["definitions"] = new Map();
+  for (const d of defs) definitions.set(d.name, d.def);
+  return definitions;
 }
 
 const decoratorLines = new WeakMap<ModuleInfo, boolean>();
@@ -520,34 +557,53 @@ function nameAt(text: string, keyword: RegExp, at: number): string | null {
   return keyword.exec(text)?.[1] ?? null;
 }
 
-function functionInfo(node: Node, keywordAt: number, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): FunctionInfo {
-  const scope: Scope = { kind: "function", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
-  const text = mod.file.content;
-  const fn = {
-    node,
-    name: nameAt(text, DEF_NAME, keywordAt) ?? node.childForFieldName("name")?.text ?? "",
-    // `async def`: the definition starts with the `async` keyword.
-    isAsync: text.startsWith("async", node.startIndex),
-    scope,
-    outer,
-    module: mod,
-  } as FunctionInfo;
-  lazy(fn, "params", () => parameters(node.childForFieldName("parameters")));
-  lazy(fn, "returns", () => node.childForFieldName("return_type"));
-  lazy(fn, "decorators", () => {
-    const decorators: Node[] = [];
-    // A decorator starts its line with `@`: a module without one has no decorated function to look up.
-    if (!hasDecoratorLine(mod)) return decorators;
-    const decorated = node.parent?.type === "decorated_definition" ? node.parent : null;
-    if (decorated) {
-      for (const child of decorated.namedChildren) {
-        if (child?.type === "decorator" && child.namedChild(0)) decorators.push(child.namedChild(0)!);
-      }
+class PyFunction implements FunctionInfo {
+  readonly scope: Scope;
+  private paramList: ParamInfo[] | null = null;
+  private returnAnnotation: Node | null | undefined = undefined;
+  private decoratorList: Node[] | null = null;
+
+  constructor(
+    readonly node: Node,
+    readonly name: string,
+    readonly isAsync: boolean,
+    readonly outer: Scope,
+    readonly module: ModuleInfo,
+    activeFrom: number,
+    end: number,
+  ) {
+    this.scope = { kind: "function", node, parent: outer, fn: this, cls: null, module, activeFrom, end, children: [] };
+  }
+  get params(): ParamInfo[] {
+    return (this.paramList ??= parameters(this.node.childForFieldName("parameters")));
+  }
+  get returns(): Node | null {
+    if (this.returnAnnotation === undefined) this.returnAnnotation = this.node.childForFieldName("return_type");
+    return this.returnAnnotation;
+  }
+  get decorators(): Node[] {
+    return (this.decoratorList ??= decoratorsOf(this));
+  }
+}
+
+function decoratorsOf(fn: PyFunction): Node[] {
+  const decorators: Node[] = [];
+  // A decorator starts its line with `@`: a module without one has no decorated function to look up.
+  if (!hasDecoratorLine(fn.module)) return decorators;
+  const parent = fn.node.parent;
+  if (parent?.type === "decorated_definition") {
+    for (const child of parent.namedChildren) {
+      if (child.type === "decorator" && child.namedChild(0)) decorators.push(child.namedChild(0)!);
     }
-    return decorators;
-  });
-  scope.fn = fn;
-  return fn;
+  }
+  return decorators;
+}
+
+function functionInfo(node: Node, keywordAt: number, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): FunctionInfo {
+  const text = mod.file.content;
+  const name = nameAt(text, DEF_NAME, keywordAt) ?? node.childForFieldName("name")?.text ?? "";
+  // `async def`: the definition starts with the `async` keyword.
+  return new PyFunction(node, name, text.startsWith("async", node.startIndex), outer, mod, activeFrom, end);
 }
 
 function parameters(params: Node | null): ParamInfo[] {
@@ -585,36 +641,42 @@ function parameters(params: Node | null): ParamInfo[] {
   return out;
 }
 
+class PyClass implements ClassInfo {
+  readonly scope: Scope;
+  private superclasses: { bases: Node[]; keywords: Map<string, Node> } | null = null;
+
+  constructor(
+    readonly node: Node,
+    readonly name: string,
+    readonly outer: Scope,
+    readonly module: ModuleInfo,
+    activeFrom: number,
+    end: number,
+  ) {
+    this.scope = { kind: "class", node, parent: outer, fn: null, cls: this, module, activeFrom, end, children: [] };
+  }
+  private arguments(): { bases: Node[]; keywords: Map<string, Node> } {
+    if (this.superclasses) return this.superclasses;
+    const read = (this.superclasses = { bases: [] as Node[], keywords: new Map<string, Node>() });
+    for (const a of this.node.childForFieldName("superclasses")?.namedChildren ?? []) {
+      if (a.type === "keyword_argument") {
+        const k = a.childForFieldName("name");
+        const v = a.childForFieldName("value");
+        if (k && v) read.keywords.set(k.text, v);
+      } else if (a.type !== "comment") read.bases.push(a);
+    }
+    return read;
+  }
+  get bases(): Node[] {
+    return this.arguments().bases;
+  }
+  get keywords(): Map<string, Node> {
+    return this.arguments().keywords;
+  }
+}
+
 function classInfo(node: Node, keywordAt: number, outer: Scope, mod: ModuleInfo, activeFrom: number, end: number): ClassInfo {
-  const scope: Scope = { kind: "class", node, parent: outer, fn: null, cls: null, module: mod, activeFrom, end, children: [] };
-  const cls = {
-    node,
-    name: nameAt(mod.file.content, CLASS_NAME, keywordAt) ?? node.childForFieldName("name")?.text ?? "",
-    scope,
-    outer,
-    module: mod,
-  } as ClassInfo;
-  const superclasses = (() => {
-    let read: { bases: Node[]; keywords: Map<string, Node> } | null = null;
-    return () => {
-      if (read) return read;
-      read = { bases: [], keywords: new Map() };
-      const supers = node.childForFieldName("superclasses");
-      for (const a of supers?.namedChildren ?? []) {
-        if (!a) continue;
-        if (a.type === "keyword_argument") {
-          const k = a.childForFieldName("name");
-          const v = a.childForFieldName("value");
-          if (k && v) read.keywords.set(k.text, v);
-        } else if (a.type !== "comment") read.bases.push(a);
-      }
-      return read;
-    };
-  })();
-  lazy(cls, "bases", () => superclasses().bases);
-  lazy(cls, "keywords", () => superclasses().keywords);
-  scope.cls = cls;
-  return cls;
+  return new PyClass(node, nameAt(mod.file.content, CLASS_NAME, keywordAt) ?? node.childForFieldName("name")?.text ?? "", outer, mod, activeFrom, end);
 }
 
 function definitionOf(assign: Node): { at: number; name: string; def: Definition } | null {
