@@ -53,7 +53,10 @@ function treeLanguage(language: Language): TreeLanguage {
   });
   const namedSymbol = new Uint8Array(65536);
   for (let s = 0; s < language.types.length; s++) namedSymbol[s] = language.nodeTypeIsNamed(s) ? 1 : 0;
-  return { types: language.types, fields, fieldIds, namedSymbol };
+  // Type names as property keys make them internalized strings: the rules compare `node.type` with literals
+  // millions of times, and internalized strings compare by identity.
+  const intern = (name: string | null | undefined): string => (name ? Object.keys({ [name]: 0 })[0]! : "");
+  return { types: language.types.map(intern), fields, fieldIds, namedSymbol };
 }
 
 function sameTree(a: FlatTree, b: FlatTree): boolean {
