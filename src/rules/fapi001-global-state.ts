@@ -50,8 +50,10 @@ export const fapi001: Rule = {
     const lifecycleOf = () => (lifecycle ??= lifecycleFunctions(index));
     const importTime = new Map<FunctionInfo, FunctionUse>();
     for (const mod of index.modules) {
-      if (mod.isTest || isSampleDataPath(mod.file.path) || isScriptModule(index, mod)) continue;
-      hits.push(...mutatedContainers(index, mod, lifecycleOf, importTime), ...globalStatements(mod), ...openedSessions(index, mod));
+      if (mod.isTest || isSampleDataPath(mod.file.path)) continue;
+      const found = [...mutatedContainers(index, mod, lifecycleOf, importTime), ...globalStatements(mod), ...openedSessions(index, mod)];
+      // Whether the module is a script follows its importers through the project: ask only when it matters.
+      if (found.length > 0 && !isScriptModule(index, mod)) hits.push(...found);
     }
     return hits;
   },

@@ -165,7 +165,6 @@ const SCRIPT_CALL = /^(sys\.exit|exit|quit|(asyncio|anyio|trio|uvloop)\.run)$/;
 
 function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
   const text = mod.file.content;
-  if (servesRequests(text)) return false;
   const parts = mod.file.path.split("/");
   // Command folders too: a project's `commands/` (`python -i -m commands.shell`), `cli/`, Django's `management/`.
   const inScriptDir = parts.slice(0, -1).some((p) => SCRIPT_DIRS.has(p));
@@ -182,7 +181,8 @@ function judgeScript(index: ProjectIndex, mod: ModuleInfo): boolean {
       factsOf(mod.moduleScope).calls.some((c) => SCRIPT_CALL.test(c.node.childForFieldName("function")?.text ?? ""))) ||
     // A loop at module level runs the job on import; a server module that wires an app does not loop there.
     (!/include_router|add_middleware|\.mount\(/.test(text) && /^[ \t]*(?:async[ \t]+)?(?:for|while)\b/m.test(text) && mod.root.namedChildren.some(isModuleLoop));
-  if (!saysScript) return false;
+  // Most modules do not say they are scripts: look for an app or server (the whole text) only in those that do.
+  if (!saysScript || servesRequests(text)) return false;
   const stem = (parts[parts.length - 1] === "__init__.py" ? parts[parts.length - 2] : parts[parts.length - 1]?.replace(/\.py$/, "")) ?? "";
   // A name that is not an identifier (`alembic-rebase.py`) cannot be imported at all.
   if (!/^\w+$/.test(stem)) return true;
@@ -209,11 +209,21 @@ function importsModule(index: ProjectIndex, m: ModuleInfo, target: ModuleInfo, s
   };
   for (const [, binding] of m.imports) if (resolvesTo(binding.target)) return true;
   if (m.starImports.some(resolvesTo)) return true;
-  const line = /^[ \t]*import[ \t]([^\n]*)/gm;
-  for (let hit = line.exec(m.file.content); hit; hit = line.exec(m.file.content)) {
-    for (const dotted of hit[1]!.match(/[\w.]+/g) ?? []) if ((dotted === stem || dotted.endsWith(`.${stem}`)) && resolvesTo(dotted)) return true;
-  }
+  for (const dotted of importLineNames(m)) if ((dotted === stem || dotted.endsWith(`.${stem}`)) && resolvesTo(dotted)) return true;
   return false;
+}
+
+/** The dotted names on a module's `import` lines (`import scripts.db`), read once per module. */
+const importLineMemo = new WeakMap<ModuleInfo, string[]>();
+
+function importLineNames(m: ModuleInfo): string[] {
+  let names = importLineMemo.get(m);
+  if (names) return names;
+  names = [];
+  const line = /^[ \t]*import[ \t]([^\n]*)/gm;
+  for (let hit = line.exec(m.file.content); hit; hit = line.exec(m.file.content)) names.push(...(hit[1]!.match(/[\w.]+/g) ?? []));
+  importLineMemo.set(m, names);
+  return names;
 }
 
 /**

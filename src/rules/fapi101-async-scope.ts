@@ -32,6 +32,8 @@ function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
     // Tests drive the app from async test functions and often check the database through a sync session on
     // purpose; blocking their own event loop costs no user anything.
     if (module.isTest) continue;
+    // Only an async def's own code runs on the loop: most modules have none.
+    if (!module.functions.some((fn) => fn.isAsync)) continue;
     // A command-line script's `async def main()` (run by `asyncio.run`) blocks only its own loop: no request waits.
     if (isScriptModule(index, module)) continue;
     // A migration's `async def` runs under the `alembic` command (`asyncio.run` in `upgrade()`), not on the server.
