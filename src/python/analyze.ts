@@ -1,5 +1,6 @@
 import type { SourceFile } from "../files/types.js";
 import { MAX_NESTING, nestingBeyond } from "./depth.js";
+import type { FlatTree } from "./flat-tree.js";
 import { buildModule, type ModuleInfo } from "./module.js";
 import { loadEngine, parsePython, readTree } from "./parser.js";
 import { ProjectIndex } from "./project-index.js";
@@ -70,21 +71,23 @@ export async function withProjectIndex<T>(
     chars += file.content.length;
     // Template files (cookiecutter) parse with their Jinja tags blanked, lines and columns unchanged.
     const source = looksLikeTemplate(file.content) ? blankTemplateTags(file.content) : file.content;
-    const tree = parsePython(engine, source);
-    let mod: ModuleInfo | null = null;
+    // The analysis reads a copy of the tree in JavaScript arrays: the WASM tree is freed right away.
+    const wasmTree = parsePython(engine, source);
+    let tree: FlatTree;
     try {
-      const deep = nestingBeyond(tree.rootNode, MAX_NESTING);
-      if (deep) {
-        parseErrors.push({
-          file: file.path,
-          message: `nested more than ${MAX_NESTING} syntax levels deep at line ${deep.row + 1}, column ${deep.column + 1}; the file was not analysed`,
-        });
-      } else {
-        // The analysis reads a copy of the tree in JavaScript arrays: the WASM tree is freed right away.
-        mod = buildModule(file, readTree(engine, tree, source));
-      }
+      tree = readTree(engine, wasmTree, source);
     } finally {
-      tree.delete();
+      wasmTree.delete();
+    }
+    let mod: ModuleInfo | null = null;
+    const deep = nestingBeyond(tree, MAX_NESTING);
+    if (deep) {
+      parseErrors.push({
+        file: file.path,
+        message: `nested more than ${MAX_NESTING} syntax levels deep at line ${deep.row + 1}, column ${deep.column + 1}; the file was not analysed`,
+      });
+    } else {
+      mod = buildModule(file, tree);
     }
     if (mod) {
       modules.push(mod);

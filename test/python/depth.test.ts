@@ -2,7 +2,8 @@ import fc from "fast-check";
 import type { Tree } from "web-tree-sitter";
 import { describe, expect, it } from "vitest";
 import { nestingBeyond } from "../../src/python/depth.js";
-import { loadEngine, parsePython } from "../../src/python/parser.js";
+import type { FlatTree } from "../../src/python/flat-tree.js";
+import { loadEngine, parsePython, readTree } from "../../src/python/parser.js";
 import { dottedName } from "../../src/python/syntax.js";
 
 /** The exact depth of the deepest node, by a full cursor walk: what nestingBeyond must agree with. */
@@ -28,10 +29,12 @@ function maxDepth(tree: Tree): number {
   }
 }
 
-async function withTree<T>(source: string, use: (tree: Tree) => T): Promise<T> {
-  const tree = parsePython(await loadEngine(), source);
+/** The tree of a source as the analysis reads it. */
+async function withTree<T>(source: string, use: (tree: FlatTree) => T): Promise<T> {
+  const engine = await loadEngine();
+  const tree = parsePython(engine, source);
   try {
-    return use(tree);
+    return use(readTree(engine, tree, source));
   } finally {
     tree.delete();
   }
@@ -82,7 +85,7 @@ describe("nestingBeyond", () => {
         const tree = parsePython(engine, source);
         try {
           const exact = maxDepth(tree);
-          const found = nestingBeyond(tree.rootNode, limit);
+          const found = nestingBeyond(readTree(engine, tree, source), limit);
           expect(found !== null).toBe(exact > limit);
         } finally {
           tree.delete();
@@ -94,15 +97,15 @@ describe("nestingBeyond", () => {
 
   it("points at the first node past the limit", async () => {
     // module > expression_statement > call > argument_list > call ...: the innermost call on line 3.
-    const at = await withTree("x = 1\nf(\n f(\n  g(1)))\n", (tree) => nestingBeyond(tree.rootNode, 6));
+    const at = await withTree("x = 1\nf(\n f(\n  g(1)))\n", (tree) => nestingBeyond(tree, 6));
     expect(at).toEqual({ row: 3, column: 2 });
-    expect(await withTree("x = 1\nf(\n f(\n  g(1)))\n", (tree) => nestingBeyond(tree.rootNode, 9))).toBeNull();
+    expect(await withTree("x = 1\nf(\n f(\n  g(1)))\n", (tree) => nestingBeyond(tree, 9))).toBeNull();
   });
 
   it("finds 200,000 nested calls in well under a second", async () => {
     const source = `x = ${"f(".repeat(200_000)}1${")".repeat(200_000)}\n`;
     const started = Date.now();
-    const at = await withTree(source, (tree) => nestingBeyond(tree.rootNode));
+    const at = await withTree(source, (tree) => nestingBeyond(tree));
     expect(at).not.toBeNull();
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -111,14 +114,14 @@ describe("nestingBeyond", () => {
 describe("dottedName", () => {
   it("names an attribute chain longer than the JS stack is deep", async () => {
     const name = await withTree(`x = a${".b".repeat(100_000)}\n`, (tree) =>
-      dottedName(tree.rootNode.child(0)!.child(0)!.childForFieldName("right")),
+      dottedName(tree.rootNode.namedChild(0)!.namedChild(0)!.childForFieldName("right")),
     );
     expect(name).toBe(`a${".b".repeat(100_000)}`);
   });
 
   it("is null for chains that do not start at a name", async () => {
     const name = await withTree("x = f().b.c\n", (tree) =>
-      dottedName(tree.rootNode.child(0)!.child(0)!.childForFieldName("right")),
+      dottedName(tree.rootNode.namedChild(0)!.namedChild(0)!.childForFieldName("right")),
     );
     expect(name).toBeNull();
   });

@@ -3,7 +3,7 @@ import { auditProject } from "../../src/checklist/audit.js";
 import { bundledPersonasDir, loadPersonas } from "../../src/persona/load.js";
 import type { Persona } from "../../src/persona/schema.js";
 import { MAX_NESTING, nestingBeyond } from "../../src/python/depth.js";
-import { loadEngine, parsePython } from "../../src/python/parser.js";
+import { loadEngine, parsePython, readTree } from "../../src/python/parser.js";
 import { inlineProject, places, scanFiles } from "../rules/helpers.js";
 
 const rep = (s: string, n: number, sep = "") => Array.from({ length: n }, () => s).join(sep);
@@ -47,7 +47,7 @@ beforeAll(async () => {
   const accepted = (source: string) => {
     const tree = parsePython(engine, source);
     try {
-      return nestingBeyond(tree.rootNode) === null;
+      return nestingBeyond(readTree(engine, tree, source)) === null;
     } finally {
       tree.delete();
     }
