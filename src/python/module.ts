@@ -172,11 +172,54 @@ function collectFacts(tree: FlatTree, from: number, to: number, into: (kind: Fac
 }
 
 /**
- * Keywords that start the nodes the skeleton needs: scopes (def, class, lambda), imports, `global`, PEP 695 type
- * aliases and noqa comments. Finding them in the text and asking the tree for the node at each hit skips the
- * nodes in between; hits inside strings and comments are dropped by checking the node found.
+ * The nodes the skeleton needs: scopes (def, class, lambda), imports, `global` statements, PEP 695 type aliases
+ * and noqa comments, by type, each with the keyword that must stand in it.
  */
-const SKELETON = /\b(?:def|class|lambda|import|global)\b|\btype[ \t]+(?=[^\s=(),:.[\]])|#[ \t]*(?:no(?:qa|sec)|pragma:[ \t]*allowlist)/gi;
+const DEF = 1;
+const CLASS = 2;
+const LAMBDA = 3;
+const IMPORT = 4;
+const GLOBAL = 5;
+const ALIAS = 6;
+const COMMENT = 7;
+const SKELETON_TYPES: Readonly<Record<string, number>> = {
+  function_definition: DEF,
+  class_definition: CLASS,
+  lambda: LAMBDA,
+  import_statement: IMPORT,
+  import_from_statement: IMPORT,
+  global_statement: GLOBAL,
+  type_alias_statement: ALIAS,
+  comment: COMMENT,
+};
+const SKELETON_KEYWORDS: readonly (string | undefined)[] = [undefined, "def", "class", "lambda", "import", "global", "type"];
+
+/** Each type id's skeleton kind (0: none), built once per language. */
+const skeletonKindsByLanguage = new WeakMap<object, Uint8Array>();
+
+function skeletonKinds(tree: FlatTree): Uint8Array {
+  let kinds = skeletonKindsByLanguage.get(tree.language);
+  if (!kinds) {
+    kinds = new Uint8Array(tree.language.types.length);
+    tree.language.types.forEach((t, id) => (kinds![id] = SKELETON_TYPES[t] ?? 0));
+    skeletonKindsByLanguage.set(tree.language, kinds);
+  }
+  return kinds;
+}
+
+/** Where a node's keyword child (`def`, `import`...) starts, or -1 when the node has none in the text. */
+function keywordAt(tree: FlatTree, node: number, keyword: string): number {
+  const names = tree.language.types;
+  const first = node + 1 < tree.count && tree.parent[node + 1] === node ? node + 1 : -1;
+  for (let c = first; c !== -1; c = tree.next[c]!) {
+    // The keyword token itself (anonymous: `lambda` and `type` also name nodes), not one inserted empty.
+    if (names[tree.type[c]!] === keyword && !(tree.flags[c]! & 1) && tree.end[c]! > tree.start[c]!) return tree.start[c]!;
+  }
+  return -1;
+}
+
+/** A comment that may silence a finding: `# noqa`, Bandit's `# nosec`, detect-secrets' allowlist pragma. */
+const NOQA_HINT = /#[ \t]*(?:no(?:qa|sec)|pragma:[ \t]*allowlist)/i;
 
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?/i;
 
@@ -245,46 +288,35 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   const mod = new PyModule(file, name, isInit ? name : name.split(".").slice(0, -1).join("."), isTestPath(file.path), tree, root);
   const moduleScope = mod.moduleScope;
 
-  // Collect the skeleton nodes from keyword hits, each once (a decorated def is reached from one keyword only).
+  // Collect the skeleton nodes in one pass over the node types. A scope, import, `global` or alias counts when its
+  // keyword is really there (not a token the parser inserted to recover from an error).
   const scopeNodes: { node: Node; at: number; kind: "def" | "class" | "lambda" }[] = [];
   const imports = mod.importNodes;
   const globals: Node[] = [];
   const aliases = mod.aliasNodes;
-  SKELETON.lastIndex = 0;
-  for (let m = SKELETON.exec(text); m; m = SKELETON.exec(text)) {
-    const hit = m[0];
-    if (hit[0] === "#") {
-      const comment = root.descendantForIndex(m.index, m.index + 1);
-      if (comment?.type !== "comment" || mod.noqa.has(comment.startPosition.row + 1)) continue;
-      const codes = suppressedBy(comment.text);
-      if (codes !== undefined) mod.noqa.set(comment.startPosition.row + 1, codes);
+  const kinds = skeletonKinds(tree);
+  const { type, flags, start, end, count } = tree;
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[type[i]!]!;
+    if (kind === 0 || !(flags[i]! & 1)) continue;
+    const node = new SyntaxNodeClass(tree, i);
+    if (kind === COMMENT) {
+      const comment = tree.source.slice(start[i], end[i]);
+      if (!NOQA_HINT.test(comment)) continue;
+      const row = node.startPosition.row + 1;
+      if (mod.noqa.has(row)) continue;
+      const codes = suppressedBy(comment);
+      if (codes !== undefined) mod.noqa.set(row, codes);
       continue;
     }
-    const word = hit.trimEnd();
-    const token = root.descendantForIndex(m.index, m.index + word.length);
-    if (!token || token.type !== word.toLowerCase() || token.startIndex !== m.index) continue;
-    const node = token.parent;
-    if (!node) continue;
-    switch (word) {
-      case "def":
-        if (node.type === "function_definition") scopeNodes.push({ node, at: m.index, kind: word });
-        break;
-      case "class":
-        if (node.type === "class_definition") scopeNodes.push({ node, at: m.index, kind: word });
-        break;
-      case "lambda":
-        if (node.type === "lambda") scopeNodes.push({ node, at: m.index, kind: word });
-        break;
-      case "import":
-        if (node.type === "import_statement" || node.type === "import_from_statement") imports.push(node);
-        break;
-      case "global":
-        if (node.type === "global_statement") globals.push(node);
-        break;
-      case "type":
-        if (node.type === "type_alias_statement") aliases.push(node);
-        break;
-    }
+    const at = keywordAt(tree, i, SKELETON_KEYWORDS[kind]!);
+    if (at < 0) continue;
+    if (kind === DEF) scopeNodes.push({ node, at, kind: "def" });
+    else if (kind === CLASS) scopeNodes.push({ node, at, kind: "class" });
+    else if (kind === LAMBDA) scopeNodes.push({ node, at, kind: "lambda" });
+    else if (kind === IMPORT) imports.push(node);
+    else if (kind === GLOBAL) globals.push(node);
+    else aliases.push(node);
   }
 
   // Scopes in source order, each with its parent: the innermost open scope whose own code has begun.
