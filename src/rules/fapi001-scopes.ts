@@ -242,9 +242,9 @@ function isModuleLoop(node: Node | null): boolean {
  * Every word on an import line of any module (`^\s*(from|import)\s` and the rest of that line), with the modules
  * that have it. Built once per index: asking each candidate script against every module was quadratic.
  */
-const importWordsMemo = new WeakMap<ProjectIndex, Map<string, Set<ModuleInfo>>>();
+const importWordsMemo = new WeakMap<ProjectIndex, Map<string, ModuleInfo[]>>();
 
-function importedWords(index: ProjectIndex): Map<string, Set<ModuleInfo>> {
+function importedWords(index: ProjectIndex): Map<string, ModuleInfo[]> {
   let words = importWordsMemo.get(index);
   if (words) return words;
   words = new Map();
@@ -254,9 +254,10 @@ function importedWords(index: ProjectIndex): Map<string, Set<ModuleInfo>> {
     line.lastIndex = 0;
     for (let m = line.exec(text); m; m = line.exec(text)) {
       for (const w of m[1]!.match(/\w+/g) ?? []) {
+        // Modules are visited one after the other: a module already listed is the list's last.
         const had = words.get(w);
-        if (had === undefined) words.set(w, new Set([mod]));
-        else had.add(mod);
+        if (had === undefined) words.set(w, [mod]);
+        else if (had[had.length - 1] !== mod) had.push(mod);
       }
       // The rest of the line may itself start an import line (`import` followed by a newline): look from there.
       line.lastIndex = m.index + m[0].length - m[1]!.length;

@@ -74,8 +74,14 @@ export const fapi003: Rule = {
       withFacts.push([mod, facts]);
     }
     for (const [mod, facts] of withFacts) literalComparisons(mod, facts, add, defaults);
+    // A `Header()` parameter and a `request.headers` read both need the word in the module's text: look once per module.
+    const mentionsHeaders = new Map<ModuleInfo, boolean>();
     for (const route of index.routes()) {
-      if (route.kind === "http") manualHeaders(index, route.fn, add);
+      if (route.kind !== "http") continue;
+      const mod = route.fn.module;
+      let mentions = mentionsHeaders.get(mod);
+      if (mentions === undefined) mentionsHeaders.set(mod, (mentions = mod.file.content.includes("eader")));
+      if (mentions) manualHeaders(index, route.fn, add);
     }
     return hits;
   },
@@ -292,8 +298,6 @@ function insideAssert(node: Node): boolean {
 /** (3) Auth headers read by hand in a route handler's own scope. */
 function manualHeaders(index: ProjectIndex, fn: FunctionInfo, add: Add): void {
   const mod = fn.module;
-  // A `Header()` parameter and a `request.headers` read both need the word in the module's text.
-  if (!mod.file.content.includes("eader")) return;
   for (const p of fn.params) {
     const header = headerParam(index, fn, p);
     if (!header) continue;
