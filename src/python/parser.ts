@@ -16,15 +16,26 @@ interface Engine {
 let engine: Promise<Engine> | null = null;
 
 /**
- * WASM memory handed to web-tree-sitter, so that the fast tree reader can see it. The same limits emscripten
- * gives its own: 32 MiB to start, 2 GiB at most. web-tree-sitter initialises once per process, so the memory is
- * kept process-wide: a second copy of this module (another build loaded next to it) then finds the same one.
+ * The options web-tree-sitter initialises its emscripten module with. Emscripten keeps its views of the WASM
+ * memory on that object (`HEAPU8`, replaced whenever the memory grows), which is how the fast tree reader sees the
+ * memory without web-tree-sitter exporting it, and web-tree-sitter keeps setting up its memory its own way.
+ * web-tree-sitter initialises once per process, so the object is kept process-wide: a second copy of this module
+ * (another build loaded next to it) finds the same one.
  */
-const MEMORY = Symbol.for("persona-mcp.web-tree-sitter-memory");
+const MODULE_OPTIONS = Symbol.for("persona-mcp.web-tree-sitter-module");
 
-function sharedMemory(): WasmMemory {
-  const g = globalThis as unknown as { [MEMORY]?: WasmMemory; WebAssembly: { Memory: new (limits: { initial: number; maximum: number }) => WasmMemory } };
-  return (g[MEMORY] ??= new g.WebAssembly.Memory({ initial: 512, maximum: 32768 }));
+function moduleOptions(): { HEAPU8?: Uint8Array } {
+  const g = globalThis as unknown as { [MODULE_OPTIONS]?: { HEAPU8?: Uint8Array } };
+  return (g[MODULE_OPTIONS] ??= {});
+}
+
+/** The WASM memory as emscripten's current view of it shows it (empty when web-tree-sitter was set up elsewhere). */
+function emscriptenMemory(options: { HEAPU8?: Uint8Array }): WasmMemory {
+  return {
+    get buffer(): ArrayBuffer {
+      return (options.HEAPU8?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(0);
+    },
+  };
 }
 
 /**
@@ -75,7 +86,8 @@ function sameTree(a: FlatTree, b: FlatTree): boolean {
 
 /**
  * The memory layout the fast reader may use, or null when it reads a probe snippet differently from the cursor API:
- * web-tree-sitter may not run in the memory it was given (an older or newer build), or lay its tables out otherwise.
+ * the memory may not be web-tree-sitter's (set up elsewhere in the process), or another build may lay its tables out
+ * otherwise.
  */
 export function checkedLayout(memory: WasmMemory, e: Engine): MemoryLayout | null {
   const probe = parsePython(e, SELF_CHECK);
@@ -96,8 +108,9 @@ export function checkedLayout(memory: WasmMemory, e: Engine): MemoryLayout | nul
  */
 export function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
-    const memory = sharedMemory();
-    await Parser.init({ wasmMemory: memory });
+    const options = moduleOptions();
+    await Parser.init(options as object);
+    const memory = emscriptenMemory(options);
     const language = await Language.load(require.resolve("tree-sitter-python/tree-sitter-python.wasm"));
     const parser = new Parser();
     parser.setLanguage(language);
