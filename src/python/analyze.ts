@@ -99,8 +99,11 @@ export async function withProjectIndex<T>(
     done++;
     opts.onProgress?.(done, files.length);
     // Yield to the event loop every few milliseconds (by time: one large file can take 100 ms) so that a
-    // cancellation and other clients' requests get through while a big project is parsed.
-    if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+    // cancellation, progress and other clients' requests get through while a big project is parsed. Only a caller
+    // that can cancel or report progress (the MCP server) needs it: a script that yields with nothing else to do
+    // can hang Node 20 for good (its platform waits on a background compile job that waits for a GC on the main
+    // thread; seen in scripts importing the analysis, never in the server, which always has stdin to read).
+    if ((opts.signal || opts.onProgress) && Date.now() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((r) => setImmediate(r));
       lastYield = Date.now();
     }
