@@ -29,7 +29,7 @@ export const INHERITS_FIELDS = 16;
 /** tree-sitter's symbol for ERROR nodes. */
 const ERROR_SYMBOL = 65535;
 
-/** What the reader needs of the language: names by symbol and field, and the tables in WASM memory. */
+/** The language as the trees name it: types by symbol, fields by id, and which symbols are named. */
 export interface TreeLanguage {
   /** Type names by public symbol (web-tree-sitter's `language.types`). */
   types: readonly string[];
