@@ -121,9 +121,7 @@ export class SyntaxNode {
   get id(): number {
     return this.tree.base + this.index;
   }
-  get typeId(): number {
-    return this.tree.type[this.index]!;
-  }
+
   get type(): string {
     return this.tree.language.types[this.tree.type[this.index]!] || "ERROR";
   }
@@ -220,14 +218,8 @@ export class SyntaxNode {
     for (let c = firstChildOf(t, this.index); c !== -1; c = t.next[c]!) if (t.field[c] === id) out.push(new SyntaxNode(t, c));
     return out;
   }
-  /** The field this node is its parent's child under, or null. */
-  get fieldName(): string | null {
-    return this.tree.language.fields[this.tree.field[this.index]!] ?? null;
-  }
-  /** Whether `other` is this very node. */
-  equals(other: SyntaxNode): boolean {
-    return other.tree === this.tree && other.index === this.index;
-  }
+
+
   /** The index one past this node's last descendant. */
   private subtreeEnd(): number {
     const t = this.tree;

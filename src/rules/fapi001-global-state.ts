@@ -126,7 +126,7 @@ function isContainer(index: ProjectIndex, mod: ModuleInfo, value: Node): boolean
 function lifecycleFunctions(index: ProjectIndex): Set<FunctionInfo> {
   const out = new Set<FunctionInfo>();
   for (const mod of index.modules) {
-    // Both decorator forms name their method in the text; reading every function's decorators costs WASM calls.
+    // Both decorator forms name their method in the text: a module that names neither has no decorator to read.
     const decorated = /\bon_event\b|\blistens_for\b/.test(mod.file.content);
     for (const fn of mod.functions) {
       if (fn.name === "__init_subclass__") out.add(fn);

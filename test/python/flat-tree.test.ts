@@ -178,7 +178,6 @@ describe("SyntaxNode", () => {
         nodes += flat.count;
         // A node read twice is the same node.
         expect(nodeAt(flat, 3).id).toBe(nodeAt(flat, 3).id);
-        expect(nodeAt(flat, 3).equals(nodeAt(flat, 3))).toBe(true);
       });
     }
     expect(nodes).toBeGreaterThan(15);
