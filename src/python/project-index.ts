@@ -98,6 +98,9 @@ export class ProjectIndex {
   private readonly stateTagMemo = new Map<string, ValueTag | null>();
   private readonly attrSourceMemo = new Map<ClassInfo, Map<string, AttributeSource[]>>();
   private readonly attrClassMemo = new Map<ClassInfo, Map<string, ClassInfo | null>>();
+  /** `resolveSymbol` and `canonical` answers by asking module and name (see `memoised`). */
+  private readonly symbolMemo = new Map<ModuleInfo | null, Map<string, ResolvedSymbol | null>>();
+  private readonly canonicalMemo = new Map<ModuleInfo | null, Map<string, string | null>>();
 
   constructor(modules: ModuleInfo[]) {
     this.modules = modules;
@@ -176,8 +179,19 @@ export class ProjectIndex {
     return null;
   }
 
-  /** The project definition a qualified name refers to, following re-exports (`from .x import y` in `__init__`). */
+  /**
+   * The project definition a qualified name refers to, following re-exports (`from .x import y` in `__init__`).
+   * Memoised per asking module: the rules ask about the same few names (`fastapi.Depends`, `app.deps.get_db`) for
+   * every call and parameter, and each lookup tries every dotted prefix against the index.
+   */
   resolveSymbol(qualified: string, from: ModuleInfo | null = null, depth = 0): ResolvedSymbol | null {
+    if (depth > 0) return this.lookupSymbol(qualified, from, depth);
+    let byName = this.symbolMemo.get(from);
+    if (!byName) this.symbolMemo.set(from, (byName = new Map()));
+    return this.memoised(byName, qualified, () => this.lookupSymbol(qualified, from, 0));
+  }
+
+  private lookupSymbol(qualified: string, from: ModuleInfo | null, depth: number): ResolvedSymbol | null {
     if (this.tooDeep(depth)) return null;
     const parts = qualified.split(".");
     for (let cut = parts.length; cut >= 1; cut--) {
@@ -220,6 +234,13 @@ export class ProjectIndex {
    * `from sqlalchemy.orm import Session`, is `sqlalchemy.orm.Session`. Names the project defines stay as they are.
    */
   canonical(qualified: string, from: ModuleInfo | null = null, depth = 0): string {
+    if (depth > 0) return this.lookupCanonical(qualified, from, depth);
+    let byName = this.canonicalMemo.get(from);
+    if (!byName) this.canonicalMemo.set(from, (byName = new Map()));
+    return this.memoised(byName, qualified, () => this.lookupCanonical(qualified, from, 0))!;
+  }
+
+  private lookupCanonical(qualified: string, from: ModuleInfo | null, depth: number): string {
     if (this.tooDeep(depth)) return qualified;
     const parts = qualified.split(".");
     for (let cut = parts.length - 1; cut >= 1; cut--) {
