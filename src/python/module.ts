@@ -111,19 +111,18 @@ export type Definition =
 
 /** The facts a scope's own code holds (nested def, lambda and class bodies excluded), in source order. */
 export interface ScopeFacts {
-  calls: Fact[];
-  returns: Fact[];
-  yields: Fact[];
-  ifs: Fact[];
-  assignments: Fact[];
-  augmentedAssignments: Fact[];
-  deletes: Fact[];
-  withItems: Fact[];
-  comparisons: Fact[];
+  readonly calls: Fact[];
+  readonly returns: Fact[];
+  readonly yields: Fact[];
+  readonly ifs: Fact[];
+  readonly assignments: Fact[];
+  readonly augmentedAssignments: Fact[];
+  readonly deletes: Fact[];
+  readonly withItems: Fact[];
+  readonly comparisons: Fact[];
 }
 
 type FactKind = keyof ScopeFacts;
-const FACT_KINDS: FactKind[] = ["calls", "returns", "yields", "ifs", "assignments", "augmentedAssignments", "deletes", "withItems", "comparisons"];
 
 /** The statements and expressions rules read, by node type: a scope's facts are its own nodes of these types. */
 const FACT_TYPES: Readonly<Record<string, FactKind>> = {
@@ -160,15 +159,6 @@ function firstNodeFrom(tree: FlatTree, at: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Hands each fact node that starts in `[from, to)` to `into`, in pre-order (source order, outer node first). */
-function collectFacts(tree: FlatTree, from: number, to: number, into: (kind: FactKind, node: Node) => void): void {
-  const kinds = factKinds(tree);
-  for (let i = firstNodeFrom(tree, from); i < tree.count && tree.start[i]! < to; i++) {
-    const kind = kinds[tree.type[i]!];
-    if (kind && tree.flags[i]! & 1) into(kind, new SyntaxNodeClass(tree, i));
-  }
 }
 
 /**
@@ -267,8 +257,6 @@ function suppressedBy(comment: string): Set<string> | null | undefined {
 /** Per-module state behind the lazy facts: every scope in source order. */
 interface LazyFacts {
   scopes: Scope[];
-  /** Facts by scope, filled on demand. */
-  byScope: Map<Scope, ScopeFacts>;
   /** Module-wide lists, once every scope's facts are known. */
   all: ScopeFacts | null;
 }
@@ -354,7 +342,7 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   }
   // Children by where their bodies begin: `scopeAt` and `factsOf` walk them in that order.
   for (const scope of scopes) if (scope.children.length > 1) scope.children.sort((a, b) => a.activeFrom - b.activeFrom);
-  const state: LazyFacts = { scopes, byScope: new Map(), all: null };
+  const state: LazyFacts = { scopes, all: null };
   lazyState.set(mod, state);
 
   for (const node of globals) mod.globals.push({ node, scope: scopeAt(scopes, node.startIndex) });
@@ -389,30 +377,94 @@ function scopeAt(scopes: Scope[], at: number): Scope {
   }
 }
 
-function emptyFacts(): ScopeFacts {
-  return { calls: [], returns: [], yields: [], ifs: [], assignments: [], augmentedAssignments: [], deletes: [], withItems: [], comparisons: [] };
+/** A stretch `[from, to)` of a module's text that is the own code of `scope`. */
+interface ScopePart {
+  scope: Scope;
+  from: number;
+  to: number;
+}
+
+/** The own code of a scope: its code between its nested scopes' bodies, in source order. */
+function partsOf(scope: Scope, into: ScopePart[]): void {
+  let from = scope.activeFrom;
+  for (const child of scope.children) {
+    if (child.activeFrom > from) into.push({ scope, from, to: child.activeFrom });
+    from = Math.max(from, child.end);
+  }
+  if (scope.end > from) into.push({ scope, from, to: scope.end });
 }
 
 /**
- * The facts of one scope's own code, read from the tree on first use: only the nodes of the scope's code between
- * its nested scopes' bodies are visited, so asking for the facts of a handler never visits the rest of the file.
+ * The facts of some stretches of a module, each kind read from the tree when first asked for and kept by this
+ * object only. Nothing keeps the facts of every scope: an analysis keeps every module until it is done, and the
+ * kept facts were half of what it held (more memory to fault in and for each garbage collection to copy and mark)
+ * while most kinds of most scopes were never asked for. Reading a kind again is a scan of typed arrays.
+ */
+class FactsView implements ScopeFacts {
+  private readonly lists: (Fact[] | undefined)[] = [];
+
+  constructor(
+    private readonly tree: FlatTree | null,
+    /** Sorted by `from`, not overlapping. */
+    private readonly parts: readonly ScopePart[],
+  ) {}
+
+  private list(kind: FactKind, k: number): Fact[] {
+    let list = this.lists[k];
+    if (list) return list;
+    list = [];
+    const tree = this.tree;
+    if (tree) {
+      const kinds = factKinds(tree);
+      const { type, flags, start, count } = tree;
+      for (const { scope, from, to } of this.parts) {
+        for (let i = firstNodeFrom(tree, from); i < count && start[i]! < to; i++) {
+          if (kinds[type[i]!] === kind && flags[i]! & 1) list.push({ node: new SyntaxNodeClass(tree, i), scope });
+        }
+      }
+    }
+    this.lists[k] = list;
+    return list;
+  }
+
+  get calls(): Fact[] {
+    return this.list("calls", 0);
+  }
+  get returns(): Fact[] {
+    return this.list("returns", 1);
+  }
+  get yields(): Fact[] {
+    return this.list("yields", 2);
+  }
+  get ifs(): Fact[] {
+    return this.list("ifs", 3);
+  }
+  get assignments(): Fact[] {
+    return this.list("assignments", 4);
+  }
+  get augmentedAssignments(): Fact[] {
+    return this.list("augmentedAssignments", 5);
+  }
+  get deletes(): Fact[] {
+    return this.list("deletes", 6);
+  }
+  get withItems(): Fact[] {
+    return this.list("withItems", 7);
+  }
+  get comparisons(): Fact[] {
+    return this.list("comparisons", 8);
+  }
+}
+
+/**
+ * The facts of one scope's own code: only the nodes of the scope's code between its nested scopes' bodies are
+ * visited, so asking for the facts of a handler never visits the rest of the file. Each call reads afresh (see
+ * `FactsView`): keep the result while it is needed.
  */
 export function factsOf(scope: Scope): ScopeFacts {
-  const state = lazyState.get(scope.module)!;
-  let facts = state.byScope.get(scope);
-  if (facts) return facts;
-  facts = emptyFacts();
-  const ranges: [number, number][] = [];
-  let from = scope.activeFrom;
-  for (const child of scope.children) {
-    if (child.activeFrom > from) ranges.push([from, child.activeFrom]);
-    from = Math.max(from, child.end);
-  }
-  if (scope.end > from) ranges.push([from, scope.end]);
-  const tree = scope.module.tree;
-  for (const [start, end] of ranges) collectFacts(tree, start, end, (kind, node) => facts[kind].push({ node, scope }));
-  state.byScope.set(scope, facts);
-  return facts;
+  const parts: ScopePart[] = [];
+  partsOf(scope, parts);
+  return new FactsView(scope.module.tree, parts);
 }
 
 /**
@@ -438,37 +490,16 @@ export function scopeOf(mod: ModuleInfo, at: number): Scope {
 
 /** The facts of several scopes of one module together, each list in source order. */
 export function factsOfScopes(scopes: readonly Scope[]): ScopeFacts {
-  if (scopes.length === 1) return factsOf(scopes[0]!);
-  const out = emptyFacts();
-  const perScope = scopes.map((s) => factsOf(s));
-  for (const kind of FACT_KINDS) out[kind] = perScope.flatMap((f) => f[kind]).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return out;
+  const parts: ScopePart[] = [];
+  for (const s of scopes) partsOf(s, parts);
+  parts.sort((a, b) => a.from - b.from);
+  return new FactsView(scopes[0]?.module.tree ?? null, parts);
 }
 
-/** Every fact of a module in source order (what `mod.calls` and the other lists hold). */
+/** Every fact of a module in source order (what `mod.calls` and the other lists hold), kept with the module. */
 function allFacts(mod: ModuleInfo): ScopeFacts {
   const state = lazyState.get(mod)!;
-  if (state.all) return state.all;
-  const all = emptyFacts();
-  const pending = state.scopes.filter((s) => !state.byScope.has(s));
-  if (pending.length > 1) {
-    // One pass over the whole tree costs less than one per scope: file each fact under its scope.
-    const fresh = new Map<Scope, ScopeFacts>();
-    for (const s of pending) fresh.set(s, emptyFacts());
-    collectFacts(mod.tree, 0, Number.MAX_SAFE_INTEGER, (kind, node) => {
-      const scope = scopeAt(state.scopes, node.startIndex);
-      fresh.get(scope)?.[kind].push({ node, scope });
-    });
-    for (const [s, f] of fresh) state.byScope.set(s, f);
-  }
-  const perScope = state.scopes.map((s) => factsOf(s));
-  for (const kind of FACT_KINDS) {
-    const list = perScope.flatMap((f) => f[kind]);
-    // Stable: facts that start together come from one scope, outer node first.
-    all[kind] = list.sort((a, b) => a.node.startIndex - b.node.startIndex);
-  }
-  state.all = all;
-  return all;
+  return (state.all ??= factsOfScopes(state.scopes));
 }
 
 type DefinitionEntry = { at: number; name: string; def: Definition };
