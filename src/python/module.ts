@@ -607,7 +607,7 @@ const decoratorLines = new WeakMap<ModuleInfo, boolean>();
 
 function hasDecoratorLine(mod: ModuleInfo): boolean {
   let has = decoratorLines.get(mod);
-  if (has === undefined) decoratorLines.set(mod, (has = /^[ \t\f]*@/m.test(mod.file.content)));
+  if (has === undefined) decoratorLines.set(mod, (has = mod.file.content.includes("@") && /^[ \t\f]*@/m.test(mod.file.content)));
   return has;
 }
 
@@ -651,10 +651,10 @@ class PyFunction implements FunctionInfo {
 
 function decoratorsOf(fn: PyFunction): Node[] {
   const decorators: Node[] = [];
-  // A decorator starts its line with `@`: a module without one has no decorated function to look up.
-  if (!hasDecoratorLine(fn.module)) return decorators;
+  // A decorator starts its line with `@`: a module without one has no decorated function to look up (asked only
+  // when the tree says the function is decorated, which costs less than reading the text).
   const parent = fn.node.parent;
-  if (parent?.type === "decorated_definition") {
+  if (parent?.type === "decorated_definition" && hasDecoratorLine(fn.module)) {
     for (const child of parent.namedChildren) {
       if (child.type === "decorator" && child.namedChild(0)) decorators.push(child.namedChild(0)!);
     }

@@ -67,9 +67,11 @@ export const fapi003: Rule = {
     const defaults: Defaults = new Set();
     const withFacts: [ModuleInfo, ScopeFacts][] = [];
     for (const mod of index.modules) {
-      // (1) and (2) need a secret-like name (or a JWT call) in the module's text: most modules have none.
-      if (!SECRETISH_TEXT.test(mod.file.content)) continue;
-      const facts = factsOfScopes(scopesMatching(mod, SECRETISH_ALL));
+      // (1) and (2) need a secret-like name (or a JWT call) in the module's text: most modules have none. One pass
+      // over the text finds both whether there is one and the scopes that hold them.
+      const scopes = scopesMatching(mod, SECRETISH_ALL);
+      if (scopes.length === 0) continue;
+      const facts = factsOfScopes(scopes);
       if (!mod.isTest && !isSampleDataPath(mod.file.path)) hardcodedSecrets(index, mod, facts, add, defaults);
       withFacts.push([mod, facts]);
     }
