@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FASTAPI_PRO_RULES } from "../../src/rules/registry.js";
 import { expectBuilt, runCli, tempProject, TWO_FINDINGS, type TempProject } from "./helpers.js";
 
 // The official SARIF 2.1.0 schema (draft-04, as OASIS published it), as shipped by Microsoft's SARIF tooling.
 const require = createRequire(import.meta.url);
+// CommonJS packages whose module object is the export itself: required, so that types and runtime agree.
+const Ajv = require("ajv-draft-04") as typeof import("ajv-draft-04").default;
+const addFormats = require("ajv-formats") as typeof import("ajv-formats").default;
 const schemaPath = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
 const schema = JSON.parse(readFileSync(schemaPath, "utf8")) as object;
 // The schema's language-tag pattern is not valid as a Unicode regular expression, so ajv must not add the `u` flag.
