@@ -191,11 +191,6 @@ export class SyntaxNode {
     return c < 0 ? null : new SyntaxNode(this.tree, c);
   }
 
-
-
-
-
-
   /** The first child under a field (the field of the grammar rule that produced this node). */
   childForFieldName(name: string): SyntaxNode | null {
     const id = this.tree.language.fieldIds.get(name);
@@ -218,7 +213,6 @@ export class SyntaxNode {
     for (let c = firstChildOf(t, this.index); c !== -1; c = t.next[c]!) if (t.field[c] === id) out.push(new SyntaxNode(t, c));
     return out;
   }
-
 
   /** The index one past this node's last descendant. */
   private subtreeEnd(): number {

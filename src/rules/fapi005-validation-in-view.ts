@@ -155,7 +155,9 @@ function raisesValidationError(index: ProjectIndex, fn: FunctionInfo, body: Node
   if (!body) return false;
   for (const stmt of body.namedChildren) {
     if (stmt?.type !== "raise_statement") continue;
-    const exc = stmt.namedChildren.find((c) => c && c !== stmt.childForFieldName("cause"));
+    // The raised expression, not the `from` cause (nodes are new objects per access: compare ids).
+    const cause = stmt.childForFieldName("cause");
+    const exc = stmt.namedChildren.find((c) => c.id !== cause?.id);
     if (exc && isValidationException(index, fn, exc, stmt.startIndex, 0)) return true;
   }
   return false;

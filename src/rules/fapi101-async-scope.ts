@@ -21,13 +21,14 @@ export interface LoopCall {
 export function loopCalls(index: ProjectIndex): readonly LoopCall[] {
   // FAPI002 and FAPI101 both walk these: find them (parent walks for await and offloading) once per index.
   let calls = loopCallMemo.get(index);
-  if (!calls) loopCallMemo.set(index, (calls = [...findLoopCalls(index)]));
+  if (!calls) loopCallMemo.set(index, (calls = findLoopCalls(index)));
   return calls;
 }
 
 const loopCallMemo = new WeakMap<ProjectIndex, LoopCall[]>();
 
-function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
+function findLoopCalls(index: ProjectIndex): LoopCall[] {
+  const out: LoopCall[] = [];
   for (const module of index.modules) {
     // Tests drive the app from async test functions and often check the database through a sync session on
     // purpose; blocking their own event loop costs no user anything.
@@ -43,10 +44,11 @@ function* findLoopCalls(index: ProjectIndex): Generator<LoopCall> {
       if (!fn.isAsync) continue;
       for (const fact of factsOf(fn.scope).calls) {
         if (index.isOffloaded(module, fact.node, fact.scope)) continue;
-        yield { module, fn, fact, call: fact.node, awaited: isAwaited(fact.node) };
+        out.push({ module, fn, fact, call: fact.node, awaited: isAwaited(fact.node) });
       }
     }
   }
+  return out;
 }
 
 /** `await f(x)`, `await (f(x))`. */
