@@ -477,10 +477,25 @@ export function scopesMatching(mod: ModuleInfo, pattern: RegExp): Scope[] {
   const text = mod.file.content;
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    found.add(scopeAt(state.scopes, m.index));
-    if (m[0].length === 0) pattern.lastIndex++;
+    const scope = scopeAt(state.scopes, m.index);
+    found.add(scope);
+    // Every later match before the next nested scope (or the scope's end) is in the same scope: go on from there.
+    pattern.lastIndex = Math.max(pattern.lastIndex + (m[0].length === 0 ? 1 : 0), ownCodeEnd(scope, m.index));
   }
   return state.scopes.filter((s) => found.has(s));
+}
+
+/** Where the stretch of a scope's own code that holds `at` ends: at its next nested scope's body, or its end. */
+function ownCodeEnd(scope: Scope, at: number): number {
+  const children = scope.children;
+  let lo = 0;
+  let hi = children.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (children[mid]!.activeFrom <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < children.length ? Math.min(children[lo]!.activeFrom, scope.end) : scope.end;
 }
 
 /** The scope whose own code holds a position of a module's text. */
