@@ -287,11 +287,10 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   for (let i = 0; i < count; i++) {
     const kind = kinds[type[i]!]!;
     if (kind === 0 || !(flags[i]! & 1)) continue;
-    const node = new SyntaxNodeClass(tree, i);
     if (kind === COMMENT) {
       const comment = tree.source.slice(start[i], end[i]);
       if (!NOQA_HINT.test(comment)) continue;
-      const row = node.startPosition.row + 1;
+      const row = tree.point(start[i]!).row + 1;
       if (mod.noqa.has(row)) continue;
       const codes = suppressedBy(comment);
       if (codes !== undefined) mod.noqa.set(row, codes);
@@ -299,6 +298,7 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
     }
     const at = keywordAt(tree, i, SKELETON_KEYWORDS[kind]!);
     if (at < 0) continue;
+    const node = new SyntaxNodeClass(tree, i);
     if (kind === DEF) scopeNodes.push({ node, at, kind: "def" });
     else if (kind === CLASS) scopeNodes.push({ node, at, kind: "class" });
     else if (kind === LAMBDA) scopeNodes.push({ node, at, kind: "lambda" });
