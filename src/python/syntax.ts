@@ -103,12 +103,9 @@ export function stringLiteral(node: Node | null): StringLiteral | null {
 
 /** 1-based line and column of a node's start and end, as users and editors count them. */
 export function location(node: Node): { line: number; column: number; endLine: number; endColumn: number } {
-  return {
-    line: node.startPosition.row + 1,
-    column: node.startPosition.column + 1,
-    endLine: node.endPosition.row + 1,
-    endColumn: node.endPosition.column + 1,
-  };
+  const start = node.startPosition;
+  const end = node.endPosition;
+  return { line: start.row + 1, column: start.column + 1, endLine: end.row + 1, endColumn: end.column + 1 };
 }
 
 /** Whether a value is the literal `True`. */
