@@ -257,7 +257,7 @@ function suppressedBy(comment: string): Set<string> | null | undefined {
 /** Per-module state behind the lazy facts: every scope in source order. */
 interface LazyFacts {
   scopes: Scope[];
-  /** Module-wide lists, once every scope's facts are known. */
+  /** The module-wide lists (`mod.calls` & co.), made on first use and kept with the module. */
   all: ScopeFacts | null;
 }
 
