@@ -98,6 +98,15 @@ describe("module facts per scope", () => {
     });
   });
 
+  it("finds a word in a nested scope right after one in its parent, and after a nested scope's end", async () => {
+    // Each match lets the search skip to where that scope's own code next ends: never past a nested body.
+    const src = ["def a():", "    t = token", "    def inner():", "        return token", "    return t", "class K:", "    x = 1", "    def m(self):", "        pass", "    y = token", "z = token", ""].join("\n");
+    await withModule(src, (mod) => {
+      const found = scopesMatching(mod, /\btoken\b/g).map((s) => (s.kind === "module" ? "module" : (s.fn?.name ?? s.cls?.name ?? s.kind)));
+      expect(found).toEqual(["module", "a", "inner", "K"]);
+    });
+  });
+
   it("reads `# noqa` only from comments", async () => {
     const src = 'x = "# noqa"\ny = 1  # noqa: FAPI001\n';
     await withModule(src, (mod) => {
