@@ -137,30 +137,6 @@ const FACT_TYPES: Readonly<Record<string, FactKind>> = {
   comparison_operator: "comparisons",
 };
 
-/** Fact kinds by a tree's type ids (named nodes only: `yield` is also the keyword's type), built once per language. */
-const factKindsByLanguage = new WeakMap<object, (FactKind | undefined)[]>();
-
-function factKinds(tree: FlatTree): (FactKind | undefined)[] {
-  let kinds = factKindsByLanguage.get(tree.language);
-  if (!kinds) {
-    kinds = tree.language.types.map((t) => FACT_TYPES[t]);
-    factKindsByLanguage.set(tree.language, kinds);
-  }
-  return kinds;
-}
-
-/** The first node (pre-order index) that starts at or after `at`: pre-order start positions never decrease. */
-function firstNodeFrom(tree: FlatTree, at: number): number {
-  let lo = 0;
-  let hi = tree.count;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tree.start[mid]! < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The nodes the skeleton needs: scopes (def, class, lambda), imports, `global` statements, PEP 695 type aliases
  * and noqa comments, by type, each with the keyword that must stand in it.
@@ -184,17 +160,49 @@ const SKELETON_TYPES: Readonly<Record<string, number>> = {
 };
 const SKELETON_KEYWORDS: readonly (string | undefined)[] = [undefined, "def", "class", "lambda", "import", "global", "type"];
 
-/** Each type id's skeleton kind (0: none), built once per language. */
-const skeletonKindsByLanguage = new WeakMap<object, Uint8Array>();
+/** Fact kinds in the order of `FactsView`'s lists; a node type's kind in `nodeKinds` is FACT + its position here. */
+const FACT_KINDS: readonly FactKind[] = ["calls", "returns", "yields", "ifs", "assignments", "augmentedAssignments", "deletes", "withItems", "comparisons"];
+const FACT = 8;
 
-function skeletonKinds(tree: FlatTree): Uint8Array {
-  let kinds = skeletonKindsByLanguage.get(tree.language);
+/** Each type id's skeleton kind (DEF...COMMENT), or FACT + its fact kind, or 0; built once per language. */
+const nodeKindsByLanguage = new WeakMap<object, Uint8Array>();
+
+function nodeKinds(tree: FlatTree): Uint8Array {
+  let kinds = nodeKindsByLanguage.get(tree.language);
   if (!kinds) {
     kinds = new Uint8Array(tree.language.types.length);
-    tree.language.types.forEach((t, id) => (kinds![id] = SKELETON_TYPES[t] ?? 0));
-    skeletonKindsByLanguage.set(tree.language, kinds);
+    tree.language.types.forEach((t, id) => {
+      const fact = FACT_TYPES[t];
+      kinds![id] = fact ? FACT + FACT_KINDS.indexOf(fact) : (SKELETON_TYPES[t] ?? 0);
+    });
+    nodeKindsByLanguage.set(tree.language, kinds);
   }
   return kinds;
+}
+
+/**
+ * Where a module's fact nodes are: their pre-order indices grouped by kind (kind k at `nodes[offsets[k]]` up to
+ * `nodes[offsets[k + 1]]`), each group in pre-order, so in source order. Collected in the skeleton's pass over the
+ * tree: reading a kind for some stretch of code is then a binary search and a walk over that kind's nodes alone,
+ * where it was a walk over every node of the stretch, once per kind and per asking rule.
+ */
+interface FactIndex {
+  offsets: Int32Array;
+  nodes: Int32Array;
+}
+
+/** Scratch for the skeleton pass: fact node indices and their kinds in pre-order. */
+let factScratch = new Int32Array(1 << 14);
+let factKindScratch = new Uint8Array(1 << 14);
+
+function groupFacts(n: number): FactIndex {
+  const offsets = new Int32Array(FACT_KINDS.length + 1);
+  for (let i = 0; i < n; i++) offsets[factKindScratch[i]! + 1]!++;
+  for (let k = 0; k < FACT_KINDS.length; k++) offsets[k + 1]! += offsets[k]!;
+  const fill = offsets.slice(0, FACT_KINDS.length);
+  const nodes = new Int32Array(n);
+  for (let i = 0; i < n; i++) nodes[fill[factKindScratch[i]!]!++] = factScratch[i]!;
+  return { offsets, nodes };
 }
 
 /** Where a node's keyword child (`def`, `import`...) starts, or -1 when the node has none in the text. */
@@ -254,9 +262,10 @@ function suppressedBy(comment: string): Set<string> | null | undefined {
   return noqa || codes.size > 0 ? codes : undefined;
 }
 
-/** Per-module state behind the lazy facts: every scope in source order. */
+/** Per-module state behind the lazy facts: every scope in source order and where the fact nodes are. */
 interface LazyFacts {
   scopes: Scope[];
+  facts: FactIndex;
   /** The module-wide lists (`mod.calls` & co.), made on first use and kept with the module. */
   all: ScopeFacts | null;
 }
@@ -282,11 +291,25 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   const imports = mod.importNodes;
   const globals: Node[] = [];
   const aliases = mod.aliasNodes;
-  const kinds = skeletonKinds(tree);
+  const kinds = nodeKinds(tree);
   const { type, flags, start, end, count } = tree;
+  let facts = 0;
   for (let i = 0; i < count; i++) {
     const kind = kinds[type[i]!]!;
     if (kind === 0 || !(flags[i]! & 1)) continue;
+    if (kind >= FACT) {
+      if (facts === factScratch.length) {
+        const grown = new Int32Array(facts * 2);
+        grown.set(factScratch);
+        factScratch = grown;
+        const grownKinds = new Uint8Array(facts * 2);
+        grownKinds.set(factKindScratch);
+        factKindScratch = grownKinds;
+      }
+      factScratch[facts] = i;
+      factKindScratch[facts++] = kind - FACT;
+      continue;
+    }
     if (kind === COMMENT) {
       const comment = tree.source.slice(start[i], end[i]);
       if (!NOQA_HINT.test(comment)) continue;
@@ -342,7 +365,7 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
   }
   // Children by where their bodies begin: `scopeAt` and `factsOf` walk them in that order.
   for (const scope of scopes) if (scope.children.length > 1) scope.children.sort((a, b) => a.activeFrom - b.activeFrom);
-  const state: LazyFacts = { scopes, all: null };
+  const state: LazyFacts = { scopes, facts: groupFacts(facts), all: null };
   lazyState.set(mod, state);
 
   for (const node of globals) mod.globals.push({ node, scope: scopeAt(scopes, node.startIndex) });
@@ -405,22 +428,30 @@ class FactsView implements ScopeFacts {
 
   constructor(
     private readonly tree: FlatTree | null,
+    private readonly index: FactIndex | null,
     /** Sorted by `from`, not overlapping. */
     private readonly parts: readonly ScopePart[],
   ) {}
 
-  private list(kind: FactKind, k: number): Fact[] {
+  private list(k: number): Fact[] {
     let list = this.lists[k];
     if (list) return list;
     list = [];
-    const tree = this.tree;
-    if (tree) {
-      const kinds = factKinds(tree);
-      const { type, flags, start, count } = tree;
+    const { tree, index } = this;
+    if (tree && index) {
+      const { start } = tree;
+      const { nodes } = index;
+      const end = index.offsets[k + 1]!;
       for (const { scope, from, to } of this.parts) {
-        for (let i = firstNodeFrom(tree, from); i < count && start[i]! < to; i++) {
-          if (kinds[type[i]!] === kind && flags[i]! & 1) list.push({ node: new SyntaxNodeClass(tree, i), scope });
+        // The kind's first node that starts at or after `from` (pre-order start positions never decrease).
+        let lo = index.offsets[k]!;
+        let hi = end;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (start[nodes[mid]!]! < from) lo = mid + 1;
+          else hi = mid;
         }
+        for (let p = lo; p < end && start[nodes[p]!]! < to; p++) list.push({ node: new SyntaxNodeClass(tree, nodes[p]!), scope });
       }
     }
     this.lists[k] = list;
@@ -428,31 +459,31 @@ class FactsView implements ScopeFacts {
   }
 
   get calls(): Fact[] {
-    return this.list("calls", 0);
+    return this.list(0);
   }
   get returns(): Fact[] {
-    return this.list("returns", 1);
+    return this.list(1);
   }
   get yields(): Fact[] {
-    return this.list("yields", 2);
+    return this.list(2);
   }
   get ifs(): Fact[] {
-    return this.list("ifs", 3);
+    return this.list(3);
   }
   get assignments(): Fact[] {
-    return this.list("assignments", 4);
+    return this.list(4);
   }
   get augmentedAssignments(): Fact[] {
-    return this.list("augmentedAssignments", 5);
+    return this.list(5);
   }
   get deletes(): Fact[] {
-    return this.list("deletes", 6);
+    return this.list(6);
   }
   get withItems(): Fact[] {
-    return this.list("withItems", 7);
+    return this.list(7);
   }
   get comparisons(): Fact[] {
-    return this.list("comparisons", 8);
+    return this.list(8);
   }
 }
 
@@ -464,7 +495,7 @@ class FactsView implements ScopeFacts {
 export function factsOf(scope: Scope): ScopeFacts {
   const parts: ScopePart[] = [];
   partsOf(scope, parts);
-  return new FactsView(scope.module.tree, parts);
+  return new FactsView(scope.module.tree, lazyState.get(scope.module)?.facts ?? null, parts);
 }
 
 /**
@@ -508,7 +539,8 @@ export function factsOfScopes(scopes: readonly Scope[]): ScopeFacts {
   const parts: ScopePart[] = [];
   for (const s of scopes) partsOf(s, parts);
   parts.sort((a, b) => a.from - b.from);
-  return new FactsView(scopes[0]?.module.tree ?? null, parts);
+  const mod = scopes[0]?.module;
+  return new FactsView(mod?.tree ?? null, (mod && lazyState.get(mod)?.facts) ?? null, parts);
 }
 
 /** Every fact of a module in source order (what `mod.calls` and the other lists hold), kept with the module. */
