@@ -65,10 +65,9 @@ export const fapi002: Rule = {
   check({ index }) {
     const hits: RuleHit[] = [];
     const sessions = mayHoldSyncSession(index);
-    for (const { module, fn, fact, call, awaited } of loopCalls(index)) {
-      // An awaited call never fires: an awaited session method means the session is really an async one, and the
-      // other cases need a call that runs synchronously.
-      if (awaited) continue;
+    for (const { module, fn, scope, call } of loopCalls(index)) {
+      // Awaited calls are not among them: an awaited session method means the session is really an async one, and
+      // the other cases need a call that runs synchronously.
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const where = `\`async def ${fn.name}\``;
@@ -76,7 +75,7 @@ export const fapi002: Rule = {
       // A method of the session itself is case 1 or nothing: it is neither a driver call nor a callee the session
       // is handed to. Worked out only when it decides something, since it follows the receiver through the index.
       let onSession: boolean | undefined;
-      const sessionMethod = () => (onSession ??= sessions && callee.type === "attribute" && isSessionReceiver(index, module, fact.scope, callee, method));
+      const sessionMethod = () => (onSession ??= sessions && callee.type === "attribute" && isSessionReceiver(index, module, scope, callee, method));
       if (QUERY_METHODS.has(method) && sessionMethod()) {
         hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${where} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
         continue;
@@ -91,11 +90,11 @@ export const fapi002: Rule = {
       }
       if (!sessions) continue;
       // Builtins and logging calls never fire whatever they are given: do not read their arguments.
-      if (isInertCallee(index, module, fact.scope, callee, q, false)) continue;
+      if (isInertCallee(index, module, scope, callee, q, false)) continue;
       const args = callArguments(call);
-      const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, fact.scope, a));
+      const session = [...args.positional, ...args.keywords.values()].find((a) => isSyncSession(index, module, scope, a));
       // `tasks.add_task(crud.cleanup, db)`: the session goes to a callable that runs off the loop.
-      if (session && !index.isOffloaded(module, session, fact.scope) && !isInertCallee(index, module, fact.scope, callee, q) && !sessionMethod()) {
+      if (session && !index.isOffloaded(module, session, scope) && !isInertCallee(index, module, scope, callee, q) && !sessionMethod()) {
         hits.push({
           module,
           node: call,

@@ -1,22 +1,24 @@
 import type { SyntaxNode as Node } from "../python/flat-tree.js";
-import { type Fact, factsOf, type FunctionInfo, type ModuleInfo } from "../python/module.js";
+import { factsOf, type FunctionInfo, type ModuleInfo, type Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { isScriptModule } from "./fapi001-scopes.js";
 import { isMigrationPath } from "../python/syntax.js";
 
-/** A call that runs on the event loop: in an `async def`'s own scope and not handed to a thread. */
+/** A call that runs on the event loop and blocks it: in an `async def`'s own scope, not awaited, not handed to a thread. */
 export interface LoopCall {
   module: ModuleInfo;
   fn: FunctionInfo;
-  fact: Fact;
+  /** The scope the call runs in (the function's own). */
+  scope: Scope;
   call: Node;
-  awaited: boolean;
 }
 
 /**
- * The calls of every non-test module that execute on the event loop (RULES.md "inside an `async def`", own scope,
- * not offloaded). Nested def, lambda and class bodies have their own scope, so a `lambda: requests.get(u)` given to
- * `run_in_threadpool` never shows up here, and defaults and decorators belong to the enclosing scope.
+ * The calls of every non-test module that execute on the event loop without being awaited (RULES.md "inside an
+ * `async def`", own scope, not offloaded). Nested def, lambda and class bodies have their own scope, so a
+ * `lambda: requests.get(u)` given to `run_in_threadpool` never shows up here, and defaults and decorators belong to
+ * the enclosing scope. Awaited calls are left out: neither rule fires on one (an awaited session method means an
+ * async session, and an awaited call is not a blocking one), and the list is kept for the whole analysis.
  */
 export function loopCalls(index: ProjectIndex): readonly LoopCall[] {
   // FAPI002 and FAPI101 both walk these: find them (parent walks for await and offloading) once per index.
@@ -42,9 +44,9 @@ function findLoopCalls(index: ProjectIndex): LoopCall[] {
     for (const fn of module.functions) {
       // Only an async def's own code runs on the loop: read the calls of those scopes alone.
       if (!fn.isAsync) continue;
-      for (const fact of factsOf(fn.scope).calls) {
-        if (index.isOffloaded(module, fact.node, fact.scope)) continue;
-        out.push({ module, fn, fact, call: fact.node, awaited: isAwaited(fact.node) });
+      for (const { node, scope } of factsOf(fn.scope).calls) {
+        if (isAwaited(node) || index.isOffloaded(module, node, scope)) continue;
+        out.push({ module, fn, scope, call: node });
       }
     }
   }

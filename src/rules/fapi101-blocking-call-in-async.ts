@@ -58,8 +58,7 @@ export const fapi101: Rule = {
   },
   check({ index }) {
     const hits: RuleHit[] = [];
-    for (const { module, fn, fact, call, awaited } of loopCalls(index)) {
-      if (awaited) continue;
+    for (const { module, fn, scope, call } of loopCalls(index)) {
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const where = `\`async def ${fn.name}\``;
@@ -75,14 +74,14 @@ export const fapi101: Rule = {
       const method = callee.childForFieldName("attribute")?.text ?? "";
       const obj = callee.childForFieldName("object");
       if (CLIENT_METHODS.has(method) && obj) {
-        const tag = index.valueTag(module, fact.scope, obj);
+        const tag = index.valueTag(module, scope, obj);
         if (tag === "requests-session" || tag === "httpx-client") {
           const kind = tag === "requests-session" ? "`requests.Session`" : "`httpx.Client`";
           hits.push({ module, node: call, message: `Blocking ${kind} call \`${obj.text}.${method}\` inside ${where}; use \`httpx.AsyncClient\` and \`await\` it` });
           continue;
         }
       }
-      if (PATH_IO_METHODS.has(method) && obj && isPath(index, module, fact.scope, obj, call.startIndex, 0)) {
+      if (PATH_IO_METHODS.has(method) && obj && isPath(index, module, scope, obj, call.startIndex, 0)) {
         hits.push({ module, node: call, message: `Blocking file I/O \`Path.${method}\` inside ${where}; use \`aiofiles\` or \`anyio.Path\`, or offload it with \`run_in_threadpool\`` });
       }
     }
