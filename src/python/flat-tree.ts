@@ -452,6 +452,17 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
   const last = lastChildren(count);
   let n = 0;
   let depth = 0;
+  // The stack in locals: module variables would be reloaded on every access (growStack replaces them).
+  let stPtr = sPtr;
+  let stCount = sCount;
+  let stChild = sChild;
+  let stStructural = sStructural;
+  let stProduction = sProduction;
+  let stAliases = sAliases;
+  let stBytes = sBytes;
+  let stOwner = sOwner;
+  let stField = sField;
+  let stackLimit = stackSize;
 
   // Each pass emits one subtree (a visible node, or the root) at `bytes`, then opens a frame for its children.
   let slot = root;
@@ -507,25 +518,37 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
     }
     isRoot = false;
     if (childCount > 0) {
-      if (depth === stackSize) growStack();
+      if (depth === stackLimit) {
+        growStack();
+        stPtr = sPtr;
+        stCount = sCount;
+        stChild = sChild;
+        stStructural = sStructural;
+        stProduction = sProduction;
+        stAliases = sAliases;
+        stBytes = sBytes;
+        stOwner = sOwner;
+        stField = sField;
+        stackLimit = stackSize;
+      }
       const production = U16[(ptr + 66) >> 1]!;
-      sPtr[depth] = ptr;
-      sCount[depth] = childCount;
-      sChild[depth] = 0;
-      sStructural[depth] = 0;
-      sProduction[depth] = production;
-      sAliases[depth] = production && maxAlias ? (aliasSequences >> 1) + production * maxAlias : 0;
-      sBytes[depth] = bytes;
-      sOwner[depth] = me;
-      sField[depth] = inheritedField;
+      stPtr[depth] = ptr;
+      stCount[depth] = childCount;
+      stChild[depth] = 0;
+      stStructural[depth] = 0;
+      stProduction[depth] = production;
+      stAliases[depth] = production && maxAlias ? (aliasSequences >> 1) + production * maxAlias : 0;
+      stBytes[depth] = bytes;
+      stOwner[depth] = me;
+      stField[depth] = inheritedField;
       depth++;
     }
     // The next child of the innermost open subtree that has one left.
-    while (depth > 0 && sChild[depth - 1] === sCount[depth - 1]) depth--;
+    while (depth > 0 && stChild[depth - 1] === stCount[depth - 1]) depth--;
     if (depth === 0) break;
     const d = depth - 1;
-    const child = sChild[d]!;
-    slot = sPtr[d]! - (sCount[d]! - child) * 8;
+    const child = stChild[d]!;
+    slot = stPtr[d]! - (stCount[d]! - child) * 8;
     const c0 = U8[slot]!;
     let extra: boolean;
     let padding: number;
@@ -543,12 +566,12 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
     inheritedField = 0;
     inherits = false;
     if (!extra) {
-      const structural = sStructural[d]!;
-      if (sAliases[d]) alias = U16[sAliases[d]! + structural]!;
+      const structural = stStructural[d]!;
+      if (stAliases[d]) alias = U16[stAliases[d]! + structural]!;
       if (fieldCount > 0) {
         // The production's field map: { u16 field_id, u8 child_index, bool inherited } entries. A plain entry
         // names the child's field; an inherited one says the parent also answers for the child's own fields.
-        const slice = (fieldMapSlices >> 1) + sProduction[d]! * 2;
+        const slice = (fieldMapSlices >> 1) + stProduction[d]! * 2;
         let entry = fieldMapEntries + U16[slice]! * 4;
         for (let k = U16[slice + 1]!; k > 0; k--, entry += 4) {
           if (U8[entry + 2] !== structural) continue;
@@ -556,16 +579,16 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
           else if (inheritedField === 0) inheritedField = U16[entry >> 1]!;
         }
       }
-      if (inheritedField === 0) inheritedField = sField[d]!;
-      sStructural[d] = structural + 1;
+      if (inheritedField === 0) inheritedField = stField[d]!;
+      stStructural[d] = structural + 1;
     }
     // The first child starts where its parent does (they share the padding); later ones after their own.
-    let at = sBytes[d]!;
+    let at = stBytes[d]!;
     if (child > 0) at += padding;
-    sBytes[d] = at + size;
-    sChild[d] = child + 1;
+    stBytes[d] = at + size;
+    stChild[d] = child + 1;
     bytes = at;
-    owner = sOwner[d]!;
+    owner = stOwner[d]!;
   }
   return n === count ? new FlatTree(source, language, a) : null;
 }
