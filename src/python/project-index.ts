@@ -188,6 +188,9 @@ export class ProjectIndex {
     if (depth > 0) return this.lookupSymbol(qualified, from, depth);
     let byName = this.symbolMemo.get(from);
     if (!byName) this.symbolMemo.set(from, (byName = new Map()));
+    // Answered before making the closure: most calls are answered.
+    const known = byName.get(qualified);
+    if (known !== undefined) return known;
     return this.memoised(byName, qualified, () => this.lookupSymbol(qualified, from, 0));
   }
 
@@ -237,6 +240,8 @@ export class ProjectIndex {
     if (depth > 0) return this.lookupCanonical(qualified, from, depth);
     let byName = this.canonicalMemo.get(from);
     if (!byName) this.canonicalMemo.set(from, (byName = new Map()));
+    const known = byName.get(qualified);
+    if (known != null) return known;
     return this.memoised(byName, qualified, () => this.lookupCanonical(qualified, from, 0))!;
   }
 
@@ -601,6 +606,8 @@ export class ProjectIndex {
     if (!expr || this.tooDeep(depth)) return null;
     let byNode = this.valueTagMemo.get(scope);
     if (!byNode) this.valueTagMemo.set(scope, (byNode = new Map()));
+    const known = byNode.get(expr.id);
+    if (known !== undefined) return known;
     return this.memoised(byNode, expr.id, () => this.computeValueTag(mod, scope, expr, depth));
   }
 

@@ -4,7 +4,7 @@ import type { ProjectIndex } from "../python/project-index.js";
 import { SYNC_SESSION_TYPES, SYNC_SESSION_VALUES, SYNC_SESSIONMAKERS } from "../python/names.js";
 import { callArguments, unparen } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { calleeText, loopCalls } from "./fapi101-async-scope.js";
+import { calleeText, inAsyncDef, loopCalls } from "./fapi101-async-scope.js";
 
 /** Session methods that talk to the database (RULES.md FAPI002 case 1). */
 const QUERY_METHODS = new Set(["execute", "exec", "query", "get", "scalar", "scalars", "commit", "rollback", "flush", "refresh", "merge"]);
@@ -70,21 +70,20 @@ export const fapi002: Rule = {
       // the other cases need a call that runs synchronously.
       const callee = call.childForFieldName("function");
       if (!callee) continue;
-      const where = `\`async def ${fn.name}\``;
       const method = callee.type === "attribute" ? (callee.childForFieldName("attribute")?.text ?? "") : "";
       // A method of the session itself is case 1 or nothing: it is neither a driver call nor a callee the session
       // is handed to. Worked out only when it decides something, since it follows the receiver through the index.
       let onSession: boolean | undefined;
       const sessionMethod = () => (onSession ??= sessions && callee.type === "attribute" && isSessionReceiver(index, module, scope, callee, method));
       if (QUERY_METHODS.has(method) && sessionMethod()) {
-        hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${where} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
+        hits.push({ module, node: call, message: `Sync session call \`${calleeText(call)}\` inside ${inAsyncDef(fn)} blocks the event loop; use an \`AsyncSession\` and \`await\` it` });
         continue;
       }
       const qualified = index.qualify(module, callee);
       const q = qualified && index.canonical(qualified, module);
       if (q && SYNC_DRIVERS.has(q)) {
         if (!sessionMethod()) {
-          hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${where} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
+          hits.push({ module, node: call, message: `Sync driver call \`${q}\` inside ${inAsyncDef(fn)} blocks the event loop; use its asyncio client (e.g. \`create_async_engine\`, \`redis.asyncio\`, \`AsyncMongoClient\`)` });
         }
         continue;
       }
@@ -98,7 +97,7 @@ export const fapi002: Rule = {
         hits.push({
           module,
           node: call,
-          message: `\`${calleeText(call)}\` is given the sync session \`${session.text}\` inside ${where}: its queries run on the event loop; pass an \`AsyncSession\` and \`await\` async queries`,
+          message: `\`${calleeText(call)}\` is given the sync session \`${session.text}\` inside ${inAsyncDef(fn)}: its queries run on the event loop; pass an \`AsyncSession\` and \`await\` async queries`,
         });
       }
     }

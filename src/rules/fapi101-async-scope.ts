@@ -53,6 +53,11 @@ function findLoopCalls(index: ProjectIndex): LoopCall[] {
   return out;
 }
 
+/** Where a finding's call stands, for its message: "`async def name`". */
+export function inAsyncDef(fn: FunctionInfo): string {
+  return `\`async def ${fn.name}\``;
+}
+
 /** `await f(x)`, `await (f(x))`. */
 export function isAwaited(call: Node): boolean {
   let p = call.parent;

@@ -3,7 +3,7 @@ import type { ModuleInfo, Scope } from "../python/module.js";
 import type { ProjectIndex } from "../python/project-index.js";
 import { unparen, unwrapType } from "../python/syntax.js";
 import type { Rule, RuleHit } from "./types.js";
-import { loopCalls } from "./fapi101-async-scope.js";
+import { inAsyncDef, loopCalls } from "./fapi101-async-scope.js";
 
 const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options", "request"];
 
@@ -61,13 +61,12 @@ export const fapi101: Rule = {
     for (const { module, fn, scope, call } of loopCalls(index)) {
       const callee = call.childForFieldName("function");
       if (!callee) continue;
-      const where = `\`async def ${fn.name}\``;
       const qualified = index.qualify(module, callee);
       const q = qualified && index.canonical(qualified, module);
       const instead = q ? BLOCKING.get(q) : undefined;
       if (q && instead) {
         const shown = q.startsWith("builtins.") ? q.slice("builtins.".length) : q;
-        hits.push({ module, node: call, message: `Blocking call \`${shown}\` inside ${where}; use ${instead}` });
+        hits.push({ module, node: call, message: `Blocking call \`${shown}\` inside ${inAsyncDef(fn)}; use ${instead}` });
         continue;
       }
       if (callee.type !== "attribute") continue;
@@ -77,12 +76,12 @@ export const fapi101: Rule = {
         const tag = index.valueTag(module, scope, obj);
         if (tag === "requests-session" || tag === "httpx-client") {
           const kind = tag === "requests-session" ? "`requests.Session`" : "`httpx.Client`";
-          hits.push({ module, node: call, message: `Blocking ${kind} call \`${obj.text}.${method}\` inside ${where}; use \`httpx.AsyncClient\` and \`await\` it` });
+          hits.push({ module, node: call, message: `Blocking ${kind} call \`${obj.text}.${method}\` inside ${inAsyncDef(fn)}; use \`httpx.AsyncClient\` and \`await\` it` });
           continue;
         }
       }
       if (PATH_IO_METHODS.has(method) && obj && isPath(index, module, scope, obj, call.startIndex, 0)) {
-        hits.push({ module, node: call, message: `Blocking file I/O \`Path.${method}\` inside ${where}; use \`aiofiles\` or \`anyio.Path\`, or offload it with \`run_in_threadpool\`` });
+        hits.push({ module, node: call, message: `Blocking file I/O \`Path.${method}\` inside ${inAsyncDef(fn)}; use \`aiofiles\` or \`anyio.Path\`, or offload it with \`run_in_threadpool\`` });
       }
     }
     return hits;
