@@ -15,9 +15,11 @@ let depths = new Int32Array(1 << 16);
 
 /**
  * Where the tree first (in source order) nests deeper than `limit` levels below its root, or null when it never
- * does: one pass over the nodes, each a level below its parent.
+ * does: none when the reader's bound says so (every real file), else one pass over the nodes, each a level below
+ * its parent.
  */
 export function nestingBeyond(tree: FlatTree, limit: number = MAX_NESTING): Point | null {
+  if (tree.depthBound <= limit) return null;
   if (depths.length < tree.count) depths = new Int32Array(Math.max(tree.count, depths.length * 2));
   const parent = tree.parent;
   depths[0] = 0;

@@ -54,9 +54,11 @@ export class FlatTree {
   readonly language: TreeLanguage;
   /** Added to a node's index to make its `id` unique across the trees of one process. */
   readonly base: number;
+  /** No node lies more levels below the root than this (the readers' deepest stack): see `nestingBeyond`. */
+  readonly depthBound: number;
   private lines: Uint32Array | null = null;
 
-  constructor(source: string, language: TreeLanguage, arrays: TreeArrays) {
+  constructor(source: string, language: TreeLanguage, arrays: TreeArrays, depthBound: number) {
     this.source = source;
     this.language = language;
     this.count = arrays.type.length;
@@ -67,6 +69,7 @@ export class FlatTree {
     this.end = arrays.end;
     this.parent = arrays.parent;
     this.next = arrays.next;
+    this.depthBound = depthBound;
     this.base = takeBase(this.count);
   }
 
@@ -313,6 +316,7 @@ export function readTreeWithCursor(tree: WasmTree, source: string, language: Tre
   try {
     let n = 0;
     const stack: number[] = [];
+    let deepest = 0;
     for (;;) {
       const node = cursor.currentNode;
       const me = n++;
@@ -331,6 +335,7 @@ export function readTreeWithCursor(tree: WasmTree, source: string, language: Tre
       }
       if (cursor.gotoFirstChild()) {
         stack.push(me);
+        if (stack.length > deepest) deepest = stack.length;
         continue;
       }
       let done = false;
@@ -343,7 +348,7 @@ export function readTreeWithCursor(tree: WasmTree, source: string, language: Tre
       }
       if (done) break;
     }
-    return new FlatTree(source, language, a);
+    return new FlatTree(source, language, a, deepest);
   } finally {
     cursor.delete();
   }
@@ -463,6 +468,8 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
   let stOwner = sOwner;
   let stField = sField;
   let stackLimit = stackSize;
+  // Each visible node lies below the root by at most the frames open when it is read (hidden subtrees open some).
+  let deepest = 0;
 
   // Each pass emits one subtree (a visible node, or the root) at `bytes`, then opens a frame for its children.
   let slot = root;
@@ -542,6 +549,7 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
       stOwner[depth] = me;
       stField[depth] = inheritedField;
       depth++;
+      if (depth > deepest) deepest = depth;
     }
     // The next child of the innermost open subtree that has one left.
     while (depth > 0 && stChild[depth - 1] === stCount[depth - 1]) depth--;
@@ -590,5 +598,5 @@ export function readTreeFromMemory(tree: WasmTree, source: string, language: Tre
     bytes = at;
     owner = stOwner[d]!;
   }
-  return n === count ? new FlatTree(source, language, a) : null;
+  return n === count ? new FlatTree(source, language, a, deepest) : null;
 }
