@@ -71,6 +71,70 @@ describe("module facts per scope", () => {
     });
   });
 
+  it("reads every kind of fact for each scope, and none of another scope's", async () => {
+    const source = [
+      "def f(items, k):", // 1
+      "    if k in items:", // 2
+      "        del items[k]", // 3
+      "    total = 0", // 4
+      "    total += 1", // 5
+      "    def g():", // 6
+      "        if total > 1:", // 7
+      "            yield total", // 8
+      "        with open(p) as fh, lock:", // 9
+      "            z = fh", // 10
+      "    with lock:", // 11
+      "        w = k == 1", // 12
+      "    return (yield w)", // 13
+      "x = 1 if a < b else 2", // 14
+      "del x", // 15
+    ].join("\n");
+    await withModule(source, (mod) => {
+      const kinds = ["calls", "returns", "yields", "ifs", "assignments", "augmentedAssignments", "deletes", "withItems", "comparisons"] as const;
+      const lines = (scope: Scope) => {
+        const facts = factsOf(scope);
+        return Object.fromEntries(kinds.map((k) => [k, facts[k].map((f) => `${line(mod, f.node.startIndex)}:${f.node.type}`)]));
+      };
+      expect(lines(fn(mod, "f").scope)).toEqual({
+        calls: [],
+        returns: ["13:return_statement"],
+        yields: ["13:yield"],
+        ifs: ["2:if_statement"],
+        assignments: ["4:assignment", "12:assignment"],
+        augmentedAssignments: ["5:augmented_assignment"],
+        deletes: ["3:delete_statement"],
+        withItems: ["11:with_item"],
+        comparisons: ["2:comparison_operator", "12:comparison_operator"],
+      });
+      expect(lines(fn(mod, "g").scope)).toEqual({
+        calls: ["9:call"],
+        returns: [],
+        yields: ["8:yield"],
+        ifs: ["7:if_statement"],
+        assignments: ["10:assignment"],
+        augmentedAssignments: [],
+        deletes: [],
+        withItems: ["9:with_item", "9:with_item"],
+        comparisons: ["7:comparison_operator"],
+      });
+      // A conditional expression is no `if` statement.
+      expect(lines(mod.moduleScope)).toEqual({
+        calls: [],
+        returns: [],
+        yields: [],
+        ifs: [],
+        assignments: ["14:assignment"],
+        augmentedAssignments: [],
+        deletes: ["15:delete_statement"],
+        withItems: [],
+        comparisons: ["14:comparison_operator"],
+      });
+      // The module-wide lists hold every scope's, in source order.
+      expect(mod.withItems.map((f) => line(mod, f.node.startIndex))).toEqual([9, 9, 11]);
+      expect(mod.comparisons.map((f) => line(mod, f.node.startIndex))).toEqual([2, 7, 12, 14]);
+    });
+  });
+
   it("takes no definitions, imports or global statements from strings and comments", async () => {
     await withModule(SOURCE, (mod) => {
       expect(mod.functions.map((f) => f.name)).toEqual(["outer", "nested", "method", "handler"]);
