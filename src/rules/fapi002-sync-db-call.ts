@@ -65,9 +65,9 @@ export const fapi002: Rule = {
   check({ index }) {
     const hits: RuleHit[] = [];
     const sessions = mayHoldSyncSession(index);
+    // Awaited calls are not among the loop calls: an awaited session method means the session is really an async
+    // one, and the other cases need a call that runs synchronously.
     for (const { module, fn, scope, call } of loopCalls(index)) {
-      // Awaited calls are not among them: an awaited session method means the session is really an async one, and
-      // the other cases need a call that runs synchronously.
       const callee = call.childForFieldName("function");
       if (!callee) continue;
       const method = callee.type === "attribute" ? (callee.childForFieldName("attribute")?.text ?? "") : "";
