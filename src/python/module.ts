@@ -330,8 +330,8 @@ export function buildModule(file: SourceFile, tree: FlatTree): ModuleInfo {
     else aliases.push(node);
   }
 
-  // Scopes in source order, each with its parent: the innermost open scope whose own code has begun.
-  scopeNodes.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  // Scopes in source order (the pass above met them in pre-order, whose start positions never decrease), each with
+  // its parent: the innermost open scope whose own code has begun.
   const scopes: Scope[] = [moduleScope];
   const stack: Scope[] = [];
   const enclosing = (start: number): Scope => {
